@@ -1,0 +1,43 @@
+// Package sources defines what every source adapter implements and keeps the
+// registry of adapters. An adapter speaks one real service's protocol through
+// the shared egress client and returns the raw responses as evidence; turning
+// evidence into entities is the pipeline's job.
+package sources
+
+import (
+	"context"
+	"time"
+
+	"verrijk/pipeline/subject"
+)
+
+// Source is one adapter. Fetch must use only the egress client it was built
+// with, honour ctx, and return an error wrapping asynq.SkipRetry for
+// failures that a retry cannot fix (bad key, malformed subject).
+type Source interface {
+	Name() string
+	// Accepts reports whether the adapter can look up this kind of subject.
+	Accepts(t subject.Type) bool
+	Fetch(ctx context.Context, s subject.Subject) (*Result, error)
+}
+
+// Result is what one lookup produced: every raw response that was read,
+// in the order it was read. An empty answer (no match) is a Result with
+// the evidence of the empty response and Found false.
+type Result struct {
+	Evidence []Evidence
+	Found    bool
+}
+
+// Evidence is one raw response kept as proof of what the source said.
+// Kind tells the pipeline which normaliser reads Body
+// (e.g. "kvk.zoeken", "kvk.basisprofiel", "bag.free").
+type Evidence struct {
+	Source    string    `json:"source"`
+	Kind      string    `json:"kind"`
+	URL       string    `json:"url"`
+	Status    int       `json:"status"`
+	FetchedAt time.Time `json:"fetched_at"`
+	SHA256    string    `json:"sha256"`
+	Body      []byte    `json:"-"`
+}

@@ -1,0 +1,227 @@
+// Package store is verrijk's system of record: signals, subjects, purposes,
+// jobs and tasks, entities with provenance, signal links, evidence, API
+// tokens and the audit log. The index and the queue are projections of it:
+// whatever they lose can be rebuilt from here.
+//
+// One implementation over database/sql serves SQLite (embedded default) and
+// PostgreSQL (production); storetest holds the conformance suite both pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"verrijk/pipeline/entity"
+	"verrijk/pipeline/subject"
+)
+
+var (
+	// ErrNotFound is returned when the requested row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is returned when a row with the same key already exists.
+	ErrConflict = errors.New("already exists")
+)
+
+// Job and task statuses (part of the external contract).
+const (
+	StatusQueued  = "queued"
+	StatusRunning = "running"
+	StatusDone    = "done"
+	StatusPartial = "partial"
+	StatusFailed  = "failed"
+	StatusSkipped = "skipped"
+)
+
+// Signal is an analyst's record of a suspected case of undermining.
+type Signal struct {
+	ID          string       `json:"id"`
+	Title       string       `json:"title"`
+	Description string       `json:"description"`
+	ExternalRef string       `json:"external_ref"`
+	Team        string       `json:"team"`
+	CreatedBy   string       `json:"created_by"`
+	CreatedAt   time.Time    `json:"created_at"`
+	Subjects    []Subject    `json:"subjects"`
+	Jobs        []JobSummary `json:"jobs"`
+}
+
+// Subject is a validated identifier attached to a signal.
+type Subject struct {
+	ID        string       `json:"id"`
+	SignalID  string       `json:"signal_id"`
+	Type      subject.Type `json:"type"`
+	Value     string       `json:"value"`
+	CreatedAt time.Time    `json:"created_at"`
+}
+
+// Purpose is a doelbinding: why data may be processed, on what legal basis,
+// for how long, and from which sources.
+type Purpose struct {
+	ID                 string    `json:"id"`
+	Name               string    `json:"name"`
+	LegalBasis         string    `json:"legal_basis"`
+	ProcessingActivity string    `json:"processing_activity"`
+	Retention          string    `json:"retention"` // ISO 8601 duration, e.g. P1Y
+	AllowedSources     []string  `json:"allowed_sources"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+// JobSummary is a job as listed on its signal.
+type JobSummary struct {
+	ID        string    `json:"id"`
+	PurposeID string    `json:"purpose_id"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Job is one enrichment request: a signal, a purpose, a justification.
+type Job struct {
+	ID            string    `json:"id"`
+	SignalID      string    `json:"signal_id"`
+	PurposeID     string    `json:"purpose_id"`
+	Justification string    `json:"justification"`
+	RequestedBy   string    `json:"requested_by"`
+	MaxDepth      int       `json:"max_depth"`
+	Status        string    `json:"status"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Tasks         []Task    `json:"tasks"`
+}
+
+// Task is one (subject, source) lookup of a job. (JobID, Source,
+// SubjectType, SubjectValue) is unique: a follow-up never repeats a lookup.
+type Task struct {
+	ID           string       `json:"id"`
+	JobID        string       `json:"job_id"`
+	Source       string       `json:"source"`
+	SubjectType  subject.Type `json:"subject_type"`
+	SubjectValue string       `json:"subject_value"`
+	Depth        int          `json:"depth"`
+	Status       string       `json:"status"`
+	Attempts     int          `json:"attempts"`
+	Error        string       `json:"error"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+}
+
+// Subject returns the task's subject.
+func (t Task) Subject() subject.Subject {
+	return subject.Subject{Type: t.SubjectType, Value: t.SubjectValue}
+}
+
+// Evidence is a raw source response kept as proof, addressed by SHA-256.
+type Evidence struct {
+	SHA256    string    `json:"sha256"`
+	Source    string    `json:"source"`
+	Kind      string    `json:"kind"`
+	URL       string    `json:"url"`
+	Status    int       `json:"status"`
+	FetchedAt time.Time `json:"fetched_at"`
+	JobID     string    `json:"job_id"`
+	TaskID    string    `json:"task_id"`
+	Body      []byte    `json:"-"`
+}
+
+// Token is an API token; only the SHA-256 of the secret is stored.
+type Token struct {
+	Hash      string    `json:"-"`
+	User      string    `json:"user"`
+	Role      string    `json:"role"`
+	Team      string    `json:"team"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AuditEntry is one line of the processing log. Seq orders the entries;
+// PrevHash and Hash chain them so that an edit or deletion is detectable.
+type AuditEntry struct {
+	Seq                int64     `json:"seq"`
+	ID                 string    `json:"id"`
+	Time               time.Time `json:"time"`
+	ActorUser          string    `json:"actor_user"`
+	ActorRole          string    `json:"actor_role"`
+	Action             string    `json:"action"`
+	ObjectType         string    `json:"object_type"`
+	ObjectID           string    `json:"object_id"`
+	PurposeID          string    `json:"purpose_id"`
+	ProcessingActivity string    `json:"processing_activity"`
+	Justification      string    `json:"justification"`
+	Origin             string    `json:"origin"`
+	Result             string    `json:"result"`
+	Detail             string    `json:"detail"`
+	TraceID            string    `json:"trace_id"`
+	PrevHash           string    `json:"prev_hash"`
+	Hash               string    `json:"hash"`
+}
+
+// AuditFilter selects audit entries; zero fields do not filter.
+type AuditFilter struct {
+	Action    string
+	ActorUser string
+	ObjectID  string
+	PurposeID string
+	Since     time.Time
+	Until     time.Time
+	AfterSeq  int64
+	Limit     int // default 100, max 1000
+}
+
+// Store is the system of record. Create* methods fill an empty ID with a new
+// time-ordered UUID and set CreatedAt/UpdatedAt; they return what was stored.
+type Store interface {
+	// Migrate applies pending schema migrations.
+	Migrate(ctx context.Context) error
+	Close() error
+	Ping(ctx context.Context) error
+
+	CreateSignal(ctx context.Context, s Signal) (Signal, error)
+	// GetSignal returns the signal with its subjects and job summaries.
+	GetSignal(ctx context.Context, id string) (Signal, error)
+	// AddSubject stores a subject; the same (type, value) twice on one
+	// signal returns the existing subject.
+	AddSubject(ctx context.Context, s Subject) (Subject, error)
+
+	CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrConflict if the id exists
+	UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrNotFound if it does not
+	GetPurpose(ctx context.Context, id string) (Purpose, error)
+	ListPurposes(ctx context.Context) ([]Purpose, error)
+
+	// CreateJob stores a job and its first tasks in one transaction.
+	CreateJob(ctx context.Context, j Job, tasks []Task) (Job, error)
+	// GetJob returns the job with all its tasks, oldest first.
+	GetJob(ctx context.Context, id string) (Job, error)
+	// AddTasks adds follow-up tasks to a job, silently skipping any whose
+	// (source, subject) the job already has; it returns the ones added.
+	AddTasks(ctx context.Context, jobID string, tasks []Task) ([]Task, error)
+	GetTask(ctx context.Context, id string) (Task, error)
+	// UpdateTask sets a task's status, attempt count and error text.
+	UpdateTask(ctx context.Context, id, status string, attempts int, errText string) error
+	SetJobStatus(ctx context.Context, id, status string) error
+	// UnfinishedTasks lists tasks still queued or running, of any job, so a
+	// reconciler can put them back on the queue after a Redis loss.
+	UnfinishedTasks(ctx context.Context, limit int) ([]Task, error)
+
+	SaveEvidence(ctx context.Context, e Evidence) error
+	GetEvidence(ctx context.Context, sha256 string) (Evidence, error)
+
+	// UpsertEntity merges e into the stored entity with the same id (or
+	// creates it) in one transaction and returns the merged result.
+	UpsertEntity(ctx context.Context, e entity.Entity) (entity.Entity, error)
+	// GetEntity returns the entity with all its signal links.
+	GetEntity(ctx context.Context, id string) (entity.Entity, error)
+	// Link ties an entity to a signal under a purpose; linking again updates
+	// the job and moves expires_at to the later of the two.
+	Link(ctx context.Context, l entity.Link) error
+	// SignalEntities returns the entities linked to a signal under a purpose,
+	// each with its links.
+	SignalEntities(ctx context.Context, signalID, purposeID string) ([]entity.Entity, error)
+
+	CreateToken(ctx context.Context, t Token) error
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+
+	// AppendAudit appends an entry, assigning Seq, ID, PrevHash and Hash
+	// atomically, so concurrent writers in several processes keep one chain.
+	AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+}
