@@ -1,0 +1,28 @@
+// Package pipeline turns raw source evidence into entities: one normaliser
+// per evidence kind, listed in the table below, each golden-tested against
+// testdata/<source>/<case>.json.
+package pipeline
+
+import (
+	"fmt"
+
+	"verrijk/pipeline/entity"
+	"verrijk/sources"
+)
+
+// Normalizer reads one piece of evidence and returns the entities in it,
+// each with provenance pointing back at the evidence.
+type Normalizer func(ev sources.Evidence) ([]entity.Entity, error)
+
+// normalizers maps an evidence kind to its normaliser. Kinds without an
+// entry (e.g. an empty answer) produce no entities.
+var normalizers = map[string]Normalizer{}
+
+// Normalize returns the entities in ev.
+func Normalize(ev sources.Evidence) ([]entity.Entity, error) {
+	n, ok := normalizers[ev.Kind]
+	if !ok {
+		return nil, fmt.Errorf("no normaliser for evidence kind %q", ev.Kind)
+	}
+	return n(ev)
+}
