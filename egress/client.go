@@ -5,35 +5,79 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 )
 
 // DefaultTimeout applies to a request that names no timeout.
 const DefaultTimeout = 15 * time.Second
 
-// Client makes outbound requests for source adapters.
+// DefaultMaxResponseBytes caps a body when Config.MaxResponseBytes is unset.
+const DefaultMaxResponseBytes = 10 << 20
+
+// maxRedirects is how many hops a request may take; sources redirect once
+// or twice (http→https, trailing slash), more smells of a loop or a trap.
+const maxRedirects = 5
+
+// Client makes outbound requests for source adapters. It is safe for
+// concurrent use and meant to be shared; it keeps no cookies.
 type Client struct {
-	cfg  Config
-	http *http.Client
+	cfg    Config
+	http   *http.Client
+	target func(netip.Addr) string // policy for target addresses
+	m      *metrics
 }
 
-// New builds a Client from cfg.
+// New builds a Client from cfg. Errors name the config key at fault
+// (egress.proxy, egress.extra_ca_files).
+//
+// The SSRF guard checks every address at dial time. With socks5:// we
+// resolve names ourselves and hand the proxy a checked IP. With http(s)://
+// and socks5h:// proxies the proxy resolves target names (for Tor that is
+// the point), so only IP literals and localhost names in URLs can be refused
+// here; the connection to the proxy itself is guarded by a policy that
+// allows loopback and private addresses, where Tor and sidecars live.
 func New(cfg Config) (*Client, error) {
+	return newClient(cfg, targetPolicy, nil)
+}
+
+// newClient lets tests replace the policies; a nil dialGuard enforces target.
+func newClient(cfg Config, target func(netip.Addr) string, dialGuard guard) (*Client, error) {
 	if cfg.MaxResponseBytes <= 0 {
-		cfg.MaxResponseBytes = 10 << 20
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	transport := &http.Transport{Proxy: nil}
-	return &Client{cfg: cfg, http: &http.Client{Transport: transport}}, nil
+	proxyPol := proxyPolicy
+	if cfg.AllowPrivateNetworks {
+		target, proxyPol, dialGuard = allowAll, allowAll, nil
+	}
+	if dialGuard == nil {
+		dialGuard = newGuard(target)
+	}
+	transport, err := newTransport(cfg, target, dialGuard, proxyPol)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, target: target, m: getMetrics()}
+	// No Jar: nothing a source sets survives the response. No Timeout: the
+	// per-request context bounds the whole exchange, body included.
+	c.http = &http.Client{Transport: transport, CheckRedirect: c.checkRedirect}
+	return c, nil
 }
 
 // Do sends req and reads the whole (capped) body. Any HTTP status is a
-// Response, not an error: the adapter decides what a 404 means.
+// Response, not an error: the adapter decides what a 404 means (CheckStatus
+// helps). Do never retries; the queue does, guided by the typed errors.
+// The rate-limit wait is bounded by ctx, not by req.Timeout, which covers
+// the exchange itself from dial to the last body byte.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if c.cfg.Limiter != nil {
 		if err := c.cfg.Limiter.Wait(ctx, req.Source); err != nil {
@@ -46,40 +90,132 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	hreq, err := c.newRequest(ctx, req)
+	if err != nil {
+		c.observe(req.Source, time.Now(), nil, err)
+		return nil, err
+	}
+	start := time.Now()
+	resp, err := c.send(ctx, hreq)
+	c.observe(req.Source, start, resp, err)
+	return resp, err
+}
+
+// newRequest builds the http.Request with the anonymity rules applied on top
+// of whatever headers the adapter asked for.
+func (c *Client) newRequest(ctx context.Context, req Request) (*http.Request, error) {
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	var body io.Reader
-	if req.Body != nil {
-		body = bytes.NewReader(req.Body)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, method, req.URL, body)
+	u, err := url.Parse(req.URL)
 	if err != nil {
+		return nil, fmt.Errorf("building request: invalid url %s", RedactURL(req.URL))
+	}
+	if err := c.checkURL(u); err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			hreq.Header.Add(k, v)
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body) // also lets 307/308 redirects replay it
+	}
+	hreq, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", redactErr(err))
+	}
+	hreq.Header = req.Header.Clone()
+	if hreq.Header == nil {
+		hreq.Header = http.Header{}
+	}
+	hreq.Header.Set("User-Agent", c.cfg.UserAgent) // adapters never pick their own
+	hreq.Header.Del("Referer")
+	hreq.Header.Del("Cookie")
+	// Leave compression to the transport: it then decodes transparently and
+	// the size cap applies to the decoded bytes, defusing gzip bombs.
+	hreq.Header.Del("Accept-Encoding")
+	return hreq, nil
+}
+
+// checkURL refuses what must not be fetched before any connection exists.
+func (c *Client) checkURL(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("unsupported scheme %q (want http or https)", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("url has no host")
+	}
+	return checkHost(c.target, u.Hostname())
+}
+
+// checkRedirect caps and vets each redirect hop. Addresses are checked again
+// at dial time; this catches what the dialer cannot see behind a proxy.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if err := c.checkURL(req.URL); err != nil {
+		return fmt.Errorf("redirect refused: %w", err)
+	}
+	req.Header.Del("Referer") // net/http adds one; it would tell the next site where we came from
+	if !strings.EqualFold(req.URL.Hostname(), via[0].URL.Hostname()) {
+		// net/http only strips Authorization and Cookie; source API keys
+		// travel in other headers and must not follow us to another host.
+		for _, h := range secretHeaders {
+			req.Header.Del(h)
 		}
 	}
-	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
-	resp, err := c.http.Do(hreq)
+	return nil
+}
+
+// send performs the exchange and reads the body within the size cap.
+func (c *Client) send(ctx context.Context, hreq *http.Request) (*Response, error) {
+	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, err
+		return nil, withCtxErr(ctx, "sending request", err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
+	defer hresp.Body.Close()
+	limit := c.cfg.MaxResponseBytes
+	if hresp.ContentLength > limit {
+		return nil, fmt.Errorf("reading response: %w", &TooLargeError{Limit: limit})
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading response: %w", err)
+		return nil, withCtxErr(ctx, "reading response", err)
 	}
-	if int64(len(data)) > c.cfg.MaxResponseBytes {
-		return nil, fmt.Errorf("response of %s exceeds %d bytes", req.URL, c.cfg.MaxResponseBytes)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("reading response: %w", &TooLargeError{Limit: limit})
 	}
 	sum := sha256.Sum256(data)
 	return &Response{
-		Status: resp.StatusCode, Header: resp.Header, Body: data,
-		URL: resp.Request.URL.String(), FetchedAt: time.Now().UTC(),
-		SHA256: hex.EncodeToString(sum[:]),
+		Status: hresp.StatusCode, Header: hresp.Header, Body: data,
+		// Evidence is stored: an api key in the query must not be.
+		URL:       RedactURL(hresp.Request.URL.String()),
+		FetchedAt: time.Now().UTC(),
+		SHA256:    hex.EncodeToString(sum[:]),
 	}, nil
+}
+
+// withCtxErr redacts err and makes sure a timeout or cancellation is
+// detectable with errors.Is whatever layer noticed it first.
+func withCtxErr(ctx context.Context, op string, err error) error {
+	err = redactErr(err)
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%s: %w: %w", op, cerr, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// observe records one request in the metrics.
+func (c *Client) observe(source string, start time.Time, resp *Response, err error) {
+	class := "error"
+	if err == nil {
+		class = statusClass(resp.Status)
+		c.m.bytes.WithLabelValues(source).Add(float64(len(resp.Body)))
+	}
+	var be *BlockedError
+	if errors.As(err, &be) {
+		c.m.blocked.WithLabelValues(source).Inc()
+	}
+	c.m.requests.WithLabelValues(source, class).Inc()
+	c.m.duration.WithLabelValues(source).Observe(time.Since(start).Seconds())
 }

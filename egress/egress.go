@@ -13,7 +13,10 @@ import (
 
 // Config is the egress part of verrijk's configuration.
 type Config struct {
-	// Proxy is an http://, socks5:// or socks5h:// (Tor) URL; empty: direct.
+	// Proxy is an http://, https://, socks5:// or socks5h:// (Tor) URL;
+	// empty: direct. Environment proxy variables are ignored. With http(s)
+	// and socks5h the proxy resolves target names, so the SSRF guard can
+	// only refuse IP literals and localhost there (see New).
 	Proxy string
 	// UserAgent sent on every request; empty: DefaultUserAgent.
 	UserAgent string
