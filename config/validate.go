@@ -1,0 +1,206 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"verrijk/egress"
+	"verrijk/retention"
+)
+
+// Limits that keep a typo from doing harm.
+const (
+	maxDepthLimit      = 5
+	maxConcurrency     = 256
+	maxSourceTimeout   = 10 * time.Minute
+	maxResponseCeiling = 1 << 30 // 1 GiB; larger bodies belong in a bulk import, not a lookup
+)
+
+var (
+	purposeIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+	indexPrefixPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+)
+
+// Validate checks every value and reports all problems, each naming its
+// key. Values that may hold secrets (URLs with passwords, API keys) are
+// never echoed.
+func (c *Config) Validate() error {
+	v := &validator{}
+	v.hostPort("server.addr", c.Server.Addr)
+	if strings.TrimSpace(c.DataDir) == "" {
+		v.fail("data_dir", "must not be empty")
+	}
+	if c.Queue.RedisURL != "" {
+		if _, err := redis.ParseURL(c.Queue.RedisURL); err != nil {
+			v.fail("queue.redis_url", "%v", withoutURL(err))
+		}
+	}
+	v.dsn("store.dsn", c.Store.DSN)
+	v.index(c.Index)
+	v.egress(c.Egress)
+	for _, name := range sortedSourceNames(c.Sources) {
+		v.source("sources."+name, name, c.Sources[name])
+	}
+	if d := c.Enrichment.MaxDepth; d < 0 || d > maxDepthLimit {
+		v.fail("enrichment.max_depth", "%d is out of range 0..%d", d, maxDepthLimit)
+	}
+	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	v.oneOf("log.format", c.Log.Format, "text", "json")
+	seen := make(map[string]bool)
+	for i, p := range c.BootstrapPurposes {
+		path := fmt.Sprintf("bootstrap_purposes[%d]", i)
+		v.purpose(path, p)
+		if seen[p.ID] {
+			v.fail(path+".id", "%q is used by an earlier purpose", p.ID)
+		}
+		seen[p.ID] = true
+	}
+	return errors.Join(v.errs...)
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) fail(path, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("config: %s: "+format, append([]any{path}, args...)...))
+}
+
+func (v *validator) oneOf(path, value string, allowed ...string) {
+	if !slices.Contains(allowed, value) {
+		v.fail(path, "must be %s", orList(allowed))
+	}
+}
+
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+func (v *validator) hostPort(path, addr string) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		v.fail(path, "%q is not host:port", addr)
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		v.fail(path, "%q has no valid port", addr)
+	}
+}
+
+func (v *validator) dsn(path, dsn string) {
+	if dsn == "" {
+		return
+	}
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		v.fail(path, "must be empty or postgres://user:password@host/db (empty: SQLite in data_dir)")
+	}
+}
+
+func (v *validator) index(ix Index) {
+	v.oneOf("index.backend", ix.Backend, "bleve", "elasticsearch")
+	es := ix.Elasticsearch
+	if ix.Backend == "elasticsearch" && len(es.Addresses) == 0 {
+		v.fail("index.elasticsearch.addresses", "must list at least one address with backend elasticsearch")
+	}
+	for i, a := range es.Addresses {
+		v.httpURL(fmt.Sprintf("index.elasticsearch.addresses[%d]", i), a)
+	}
+	if !indexPrefixPattern.MatchString(es.IndexPrefix) {
+		v.fail("index.elasticsearch.index_prefix", "%q must be lower-case letters, digits, - and _", es.IndexPrefix)
+	}
+}
+
+// httpURL checks an endpoint without echoing it: it may carry credentials.
+func (v *validator) httpURL(path, s string) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.fail(path, "must be an http:// or https:// URL with a host")
+	}
+}
+
+func (v *validator) egress(e Egress) {
+	if e.Proxy != "" {
+		u, err := url.Parse(e.Proxy)
+		switch {
+		case err != nil || u.Host == "":
+			v.fail("egress.proxy", "must be a URL such as socks5h://127.0.0.1:9050")
+		case !slices.Contains([]string{"http", "https", "socks5", "socks5h"}, u.Scheme):
+			v.fail("egress.proxy", "scheme %q must be http, https, socks5 or socks5h", u.Scheme)
+		}
+	}
+	if e.MaxResponseBytes <= 0 || e.MaxResponseBytes > maxResponseCeiling {
+		v.fail("egress.max_response_bytes", "%d is out of range 1..%d", e.MaxResponseBytes, maxResponseCeiling)
+	}
+	for i, f := range e.CAFiles {
+		if strings.TrimSpace(f) == "" {
+			v.fail(fmt.Sprintf("egress.ca_files[%d]", i), "must not be empty")
+		}
+	}
+}
+
+func (v *validator) source(path, name string, s Source) {
+	if _, ok := knownSources[name]; !ok {
+		v.fail(path, "unknown source (known: %s)", strings.Join(KnownSources(), ", "))
+		return
+	}
+	v.httpURL(path+".base_url", s.BaseURL)
+	if _, err := egress.ParseRate(s.Rate); err != nil {
+		v.fail(path+".rate", "%v", err)
+	}
+	if s.Concurrency < 1 || s.Concurrency > maxConcurrency {
+		v.fail(path+".concurrency", "%d is out of range 1..%d", s.Concurrency, maxConcurrency)
+	}
+	if s.Timeout <= 0 || s.Timeout > maxSourceTimeout {
+		v.fail(path+".timeout", "%s is out of range (0s, %s]", s.Timeout, maxSourceTimeout)
+	}
+}
+
+func (v *validator) purpose(path string, p Purpose) {
+	if !purposeIDPattern.MatchString(p.ID) {
+		v.fail(path+".id", "%q must be a slug of 2 to 63 characters: a-z, 0-9 and -", p.ID)
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		v.fail(path+".name", "must not be empty")
+	}
+	if strings.TrimSpace(p.LegalBasis) == "" {
+		v.fail(path+".legal_basis", "must not be empty")
+	}
+	if _, err := retention.Parse(p.Retention); err != nil {
+		v.fail(path+".retention", "%v", err)
+	}
+	for i, s := range p.AllowedSources {
+		if _, ok := knownSources[s]; !ok {
+			v.fail(fmt.Sprintf("%s.allowed_sources[%d]", path, i), "unknown source %q (known: %s)", s, strings.Join(KnownSources(), ", "))
+		}
+	}
+}
+
+// withoutURL drops the *url.Error wrapper, whose message repeats the whole
+// URL, password included.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func sortedSourceNames(m map[string]Source) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
