@@ -217,6 +217,11 @@ type Store interface {
 	// each with its links.
 	SignalEntities(ctx context.Context, signalID, purposeID string) ([]entity.Entity, error)
 
+	// ChangedEntities returns entities (with links) whose record or links
+	// changed at or after since, oldest change first, at most limit, and
+	// the change time of the last one: the feed the index projection reads.
+	ChangedEntities(ctx context.Context, since time.Time, limit int) ([]entity.Entity, time.Time, error)
+
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 
