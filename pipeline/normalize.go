@@ -16,7 +16,17 @@ type Normalizer func(ev sources.Evidence) ([]entity.Entity, error)
 
 // normalizers maps an evidence kind to its normaliser. Kinds without an
 // entry (e.g. an empty answer) produce no entities.
-var normalizers = map[string]Normalizer{}
+var normalizers = map[string]Normalizer{
+	"kvk.zoeken":            normalizeKvKZoeken,
+	"kvk.basisprofiel":      normalizeKvKBasisprofiel,
+	"kvk.vestigingsprofiel": normalizeKvKVestigingsprofiel,
+	"kvk.empty":             noEntities,
+	"bag.free":              normalizeBAGFree,
+}
+
+// noEntities is the normaliser of an empty answer: kept as evidence of
+// what was asked, it names nothing.
+func noEntities(sources.Evidence) ([]entity.Entity, error) { return nil, nil }
 
 // Normalize returns the entities in ev.
 func Normalize(ev sources.Evidence) ([]entity.Entity, error) {

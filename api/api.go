@@ -1,0 +1,101 @@
+// Package api is verrijk's HTTP JSON API under /api/v1 (see
+// ARCHITECTURE.md, "HTTP API"): signals, subjects, enrichments, jobs,
+// entities, search, purposes and audit, plus health and readiness. Every
+// route that touches enriched data demands a purpose and writes an audit
+// entry before it answers.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"verrijk/audit"
+	"verrijk/index"
+	"verrijk/sources"
+	"verrijk/store"
+)
+
+// Deps is what the API needs from the rest of verrijk.
+type Deps struct {
+	Store   store.Store
+	Index   index.Index
+	Audit   *audit.Logger
+	Enqueue func(ctx context.Context, tasks ...store.Task) error
+	// Sources are the enabled adapters by name; Known lists every name
+	// that exists, enabled or not.
+	Sources  map[string]sources.Source
+	Known    []string
+	MaxDepth int
+	// Ready reports whether the store, queue and index can be used.
+	Ready   func(ctx context.Context) error
+	Metrics http.Handler // may be nil
+	Web     http.Handler // the web UI at /, may be nil
+	Log     *slog.Logger
+}
+
+type server struct{ Deps }
+
+// New returns the HTTP handler for the whole service.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	s := &server{d}
+	mux := http.NewServeMux()
+	analyst := []string{RoleAnalyst, RoleCoordinator, RoleAdmin}
+	all := []string{RoleAnalyst, RoleCoordinator, RoleAdmin, RoleAuditor}
+	route := func(pattern string, roles []string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.authenticate(roles, h))
+	}
+	route("POST /api/v1/signals", analyst, s.createSignal)
+	route("GET /api/v1/signals/{id}", analyst, s.getSignal)
+	route("POST /api/v1/signals/{id}/subjects", analyst, s.addSubject)
+	route("POST /api/v1/signals/{id}/enrichments", analyst, s.requestEnrichment)
+	route("GET /api/v1/signals/{id}/entities", analyst, s.signalEntities)
+	route("GET /api/v1/jobs/{id}", analyst, s.getJob)
+	route("GET /api/v1/jobs/{id}/events", analyst, s.jobEvents)
+	route("GET /api/v1/entities/{id}", analyst, s.getEntity)
+	route("GET /api/v1/search", analyst, s.search)
+	route("GET /api/v1/purposes", all, s.listPurposes)
+	route("GET /api/v1/purposes/{id}", all, s.getPurpose)
+	route("POST /api/v1/purposes", []string{RoleAdmin}, s.createPurpose)
+	route("PUT /api/v1/purposes/{id}", []string{RoleAdmin}, s.updatePurpose)
+	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics)
+	}
+	if d.Web != nil {
+		mux.Handle("/", d.Web)
+	}
+	return securityHeaders(mux)
+}
+
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			writeError(w, http.StatusServiceUnavailable, "not_ready", err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// securityHeaders sets headers that hold for every answer, JSON or HTML.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"verrijk/audit"
+	"verrijk/config"
+	"verrijk/egress"
+	"verrijk/index"
+	bleveindex "verrijk/index/bleve"
+	"verrijk/sources"
+	"verrijk/sources/registry"
+	"verrijk/store"
+	"verrijk/workers"
+)
+
+// runtime is verrijk wired from its configuration: the same code for the
+// embedded defaults and for production, only the adapters differ.
+type runtime struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	store    store.Store
+	index    index.Index // nil in a worker process when the index is embedded
+	audit    *audit.Logger
+	redis    *redis.Client
+	redisOpt asynq.RedisConnOpt
+	client   *asynq.Client
+	enqueuer *workers.Enqueuer
+	sources  map[string]sources.Source
+	mini     *miniredis.Miniredis // embedded Redis, when queue.redis_url is empty
+	closers  []func() error
+}
+
+// openRuntime opens the store (migrated, purposes seeded), the queue and
+// the sources; withIndex also opens the index.
+func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, withIndex bool) (*runtime, error) {
+	rt := &runtime{cfg: cfg, log: log, sources: map[string]sources.Source{}}
+	if err := rt.openStore(ctx); err != nil {
+		rt.Close()
+		return nil, err
+	}
+	if err := rt.openQueue(); err != nil {
+		rt.Close()
+		return nil, err
+	}
+	if err := rt.openSources(); err != nil {
+		rt.Close()
+		return nil, err
+	}
+	if withIndex {
+		if err := rt.openIndex(); err != nil {
+			rt.Close()
+			return nil, err
+		}
+	}
+	return rt, nil
+}
+
+func (rt *runtime) openStore(ctx context.Context) error {
+	st, err := store.Open(ctx, rt.cfg.Store.DSN, rt.cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("opening store: %w", err)
+	}
+	rt.store = st
+	rt.closers = append(rt.closers, st.Close)
+	if err := st.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrating store: %w", err)
+	}
+	rt.audit = audit.New(st)
+	return seedPurposes(ctx, st, rt.cfg.BootstrapPurposes, rt.audit)
+}
+
+func (rt *runtime) openQueue() error {
+	url := rt.cfg.Queue.RedisURL
+	if url == "" {
+		m := miniredis.NewMiniRedis()
+		if err := m.StartAddr("127.0.0.1:0"); err != nil {
+			return fmt.Errorf("starting embedded redis: %w", err)
+		}
+		rt.mini = m
+		rt.closers = append(rt.closers, func() error { m.Close(); return nil })
+		url = "redis://" + m.Addr()
+	}
+	opt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		return fmt.Errorf("queue.redis_url: %w", err)
+	}
+	ropt, err := redis.ParseURL(url)
+	if err != nil {
+		return fmt.Errorf("queue.redis_url: %w", err)
+	}
+	rt.redisOpt = opt
+	rt.redis = redis.NewClient(ropt)
+	rt.closers = append(rt.closers, rt.redis.Close)
+	rt.client = asynq.NewClient(opt)
+	rt.closers = append(rt.closers, rt.client.Close)
+	timeouts := map[string]time.Duration{}
+	for name, s := range rt.cfg.Sources {
+		timeouts[name] = s.Timeout
+	}
+	rt.enqueuer = workers.NewEnqueuer(rt.client, timeouts)
+	return nil
+}
+
+func (rt *runtime) openSources() error {
+	rates := map[string]egress.Rate{}
+	for name, s := range rt.cfg.Sources {
+		r, err := egress.ParseRate(s.Rate)
+		if err != nil {
+			return fmt.Errorf("sources.%s.rate: %w", name, err)
+		}
+		rates[name] = r
+	}
+	ec := rt.cfg.EgressConfig()
+	ec.Limiter = egress.NewRedisLimiter(rt.redis, rates)
+	client, err := egress.New(ec)
+	if err != nil {
+		return fmt.Errorf("egress: %w", err)
+	}
+	for _, name := range registry.Names() {
+		sc, ok := rt.cfg.Sources[name]
+		if !ok || !sc.Enabled {
+			continue
+		}
+		src, _ := registry.New(name, client, sources.Config{BaseURL: sc.BaseURL, APIKey: sc.APIKey, Timeout: sc.Timeout})
+		rt.sources[name] = src
+	}
+	return nil
+}
+
+func (rt *runtime) openIndex() error {
+	switch rt.cfg.Index.Backend {
+	case "", "bleve":
+		ix, err := bleveindex.Open(filepath.Join(rt.cfg.DataDir, "index.bleve"))
+		if err != nil {
+			return fmt.Errorf("opening bleve index in %s: %w", rt.cfg.DataDir, err)
+		}
+		rt.index = ix
+		rt.closers = append(rt.closers, ix.Close)
+		return nil
+	default:
+		return fmt.Errorf("index.backend %q is not available in this build", rt.cfg.Index.Backend)
+	}
+}
+
+// processor builds the task handler for this process.
+func (rt *runtime) processor() *workers.Processor {
+	host, _ := os.Hostname()
+	return &workers.Processor{Store: rt.store, Index: rt.index, Audit: rt.audit, Sources: rt.sources,
+		Enqueue: rt.enqueuer.Enqueue, Origin: fmt.Sprintf("worker:%s/%d", host, os.Getpid()), Log: rt.log}
+}
+
+// concurrency returns each enabled source's worker concurrency.
+func (rt *runtime) concurrency() map[string]int {
+	out := map[string]int{}
+	for name := range rt.sources {
+		out[name] = rt.cfg.Sources[name].Concurrency
+	}
+	return out
+}
+
+// ready checks the store and the queue.
+func (rt *runtime) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rt.store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := rt.redis.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	return nil
+}
+
+// Close releases everything in reverse order of opening.
+func (rt *runtime) Close() error {
+	var errs []error
+	for i := len(rt.closers) - 1; i >= 0; i-- {
+		errs = append(errs, rt.closers[i]())
+	}
+	rt.closers = nil
+	return errors.Join(errs...)
+}

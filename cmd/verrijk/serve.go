@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"verrijk/api"
+	"verrijk/config"
+	"verrijk/egress"
+	"verrijk/web"
+	"verrijk/workers"
+)
+
+func newServeCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP API and web UI (and, on the embedded queue, the workers)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, g)
+		},
+	}
+}
+
+func serve(ctx context.Context, cfg *config.Config, g *globals) error {
+	log := newLogger(cfg, g.stderr)
+	rt, err := openRuntime(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	embedded := cfg.Queue.RedisURL == ""
+	if embedded {
+		srv, mux := workers.NewServer(rt.redisOpt, rt.concurrency(), rt.processor(), log)
+		if err := srv.Start(mux); err != nil {
+			return fmt.Errorf("starting workers: %w", err)
+		}
+		defer srv.Shutdown()
+	}
+	go (&workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Log: log}).Run(ctx)
+	go (&workers.Projector{Store: rt.store, Index: rt.index, Log: log}).Run(ctx)
+
+	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
+		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
+		Ready: rt.ready, Metrics: metricsHandler(), Web: web.Handler(log), Log: log})
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("server.addr: %w", err)
+	}
+	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	mode := "production (external Redis; run `verrijk worker` processes)"
+	if embedded {
+		mode = "embedded (in-process Redis and workers)"
+	}
+	log.Info("verrijk serving", "addr", ln.Addr().String(), "mode", mode, "data_dir", cfg.DataDir,
+		"sources", len(rt.sources))
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdownCtx, done := context.WithTimeout(context.Background(), 15*time.Second)
+	defer done()
+	return httpSrv.Shutdown(shutdownCtx)
+}
+
+// metricsHandler exposes Go runtime, process and egress metrics.
+func metricsHandler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, c := range egress.Collectors() {
+		reg.MustRegister(c)
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}

@@ -1,0 +1,59 @@
+// Package registry lists every source adapter in one table. It lives apart
+// from package sources because the adapters import sources; the table
+// imports the adapters. A test pins the list of names, so adding or
+// removing a source is a deliberate change.
+package registry
+
+import (
+	"sort"
+
+	"verrijk/egress"
+	"verrijk/sources"
+	"verrijk/sources/bag"
+	"verrijk/sources/kvk"
+)
+
+// Factory builds an adapter around the shared egress client.
+type Factory func(c *egress.Client, cfg sources.Config) sources.Source
+
+type entry struct {
+	factory  Factory
+	defaults sources.Config
+}
+
+// adapters is the registry: one line per source.
+var adapters = map[string]entry{
+	bag.Name: {func(c *egress.Client, cfg sources.Config) sources.Source { return bag.New(c, cfg) }, bag.Defaults()},
+	kvk.Name: {func(c *egress.Client, cfg sources.Config) sources.Source { return kvk.New(c, cfg) }, kvk.Defaults()},
+}
+
+// Names lists the registered sources, sorted.
+func Names() []string {
+	names := make([]string, 0, len(adapters))
+	for n := range adapters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup returns the factory of a source.
+func Lookup(name string) (Factory, bool) {
+	e, ok := adapters[name]
+	return e.factory, ok
+}
+
+// Defaults returns a source's default configuration (base_url and, for
+// kvk, the published test key); the zero Config for an unknown name.
+func Defaults(name string) sources.Config {
+	return adapters[name].defaults
+}
+
+// New builds the named adapter with cfg, empty fields taken from Defaults.
+func New(name string, c *egress.Client, cfg sources.Config) (sources.Source, bool) {
+	e, ok := adapters[name]
+	if !ok {
+		return nil, false
+	}
+	return e.factory(c, cfg.WithDefaults(e.defaults)), true
+}

@@ -1,0 +1,56 @@
+package registry
+
+import (
+	"slices"
+	"testing"
+
+	"verrijk/egress"
+	"verrijk/sources"
+)
+
+// TestNames pins the list of sources: adding one is a deliberate change.
+func TestNames(t *testing.T) {
+	want := []string{"bag", "kvk"}
+	if got := Names(); !slices.Equal(got, want) {
+		t.Fatalf("Names() = %v, want %v", got, want)
+	}
+}
+
+func TestEveryEntryBuildsItsOwnName(t *testing.T) {
+	c, err := egress.New(egress.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Names() {
+		f, ok := Lookup(name)
+		if !ok {
+			t.Fatalf("Lookup(%q) not found", name)
+		}
+		if got := f(c, sources.Config{}).Name(); got != name {
+			t.Errorf("factory %q builds a source named %q", name, got)
+		}
+		d := Defaults(name)
+		if d.BaseURL == "" || d.BaseURL[:8] != "https://" {
+			t.Errorf("%s: default base_url %q is not an https URL", name, d.BaseURL)
+		}
+		if s, ok := New(name, c, sources.Config{}); !ok || s.Name() != name {
+			t.Errorf("New(%q) = %v, %v", name, s, ok)
+		}
+	}
+	if _, ok := Lookup("nope"); ok {
+		t.Error("Lookup(nope) found something")
+	}
+	if _, ok := New("nope", c, sources.Config{}); ok {
+		t.Error("New(nope) built something")
+	}
+}
+
+func TestKvKDefaultsToTheTestEnvironment(t *testing.T) {
+	d := Defaults("kvk")
+	if d.BaseURL != "https://api.kvk.nl/test/api" || d.APIKey == "" {
+		t.Fatalf("kvk defaults = %+v", d)
+	}
+	if Defaults("bag").APIKey != "" {
+		t.Fatal("bag needs no key")
+	}
+}

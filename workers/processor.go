@@ -1,0 +1,259 @@
+package workers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"verrijk/audit"
+	"verrijk/index"
+	"verrijk/pipeline"
+	"verrijk/pipeline/entity"
+	"verrijk/retention"
+	"verrijk/sources"
+	"verrijk/store"
+)
+
+// Processor handles enrichment tasks: it asks the source, keeps the raw
+// answer as evidence, normalises it into entities, writes them to the store
+// and links them to the signal, then projects them into the index and plans
+// follow-up lookups.
+type Processor struct {
+	Store   store.Store
+	Index   index.Index // nil when another process owns the index
+	Audit   *audit.Logger
+	Sources map[string]sources.Source // enabled sources only
+	Enqueue func(ctx context.Context, tasks ...store.Task) error
+	Origin  string // "worker:<host>/<pid>", for the audit log
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// work is everything one task run needs, loaded from the store.
+type work struct {
+	task    store.Task
+	job     store.Job
+	purpose store.Purpose
+	attempt int
+	final   bool // no retry follows a failure of this attempt
+}
+
+// ProcessTask implements asynq.Handler.
+func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	taskID, _, err := parseEnrichTask(t)
+	if err != nil {
+		return err
+	}
+	w, err := p.load(ctx, taskID)
+	if err != nil || w == nil {
+		return err
+	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, ok := asynq.GetMaxRetry(ctx)
+	if !ok {
+		maxRetry = MaxRetry
+	}
+	w.attempt = w.task.Attempts + 1
+	w.final = retried >= maxRetry
+
+	src, ok := p.Sources[w.task.Source]
+	if !ok || !slices.Contains(w.purpose.AllowedSources, w.task.Source) {
+		return p.skip(ctx, w, "source disabled or no longer allowed by the purpose")
+	}
+	if err := p.Store.UpdateTask(ctx, w.task.ID, store.StatusRunning, w.attempt, ""); err != nil {
+		return fmt.Errorf("marking task running: %w", err)
+	}
+	p.touchJob(ctx, w.job.ID)
+
+	res, fetchErr := src.Fetch(ctx, w.task.Subject())
+	if fetchErr != nil {
+		return p.fail(ctx, w, fetchErr)
+	}
+	entities, err := p.record(ctx, w, res)
+	if err != nil {
+		return p.fail(ctx, w, err)
+	}
+	p.planFollowUps(ctx, w, entities)
+	note := ""
+	if !res.Found {
+		note = "no match"
+	}
+	if err := p.Store.UpdateTask(ctx, w.task.ID, store.StatusDone, w.attempt, note); err != nil {
+		return fmt.Errorf("marking task done: %w", err)
+	}
+	p.touchJob(ctx, w.job.ID)
+	return nil
+}
+
+// load reads the task, its job and its purpose. A task that already ended
+// (a duplicate delivery) yields nil work and no error.
+func (p *Processor) load(ctx context.Context, taskID string) (*work, error) {
+	task, err := p.Store.GetTask(ctx, taskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("task %s is not in the store: %w", taskID, asynq.SkipRetry)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading task: %w", err)
+	}
+	if IsFinal(task.Status) {
+		return nil, nil
+	}
+	job, err := p.Store.GetJob(ctx, task.JobID)
+	if err != nil {
+		return nil, fmt.Errorf("loading job %s: %w", task.JobID, err)
+	}
+	purpose, err := p.Store.GetPurpose(ctx, job.PurposeID)
+	if err != nil {
+		return nil, fmt.Errorf("loading purpose %s: %w", job.PurposeID, err)
+	}
+	return &work{task: task, job: job, purpose: purpose}, nil
+}
+
+// record keeps the evidence, writes entities and links (store first, index
+// second) and logs the query. It returns the entities found.
+func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([]entity.Entity, error) {
+	period, err := retention.Parse(w.purpose.Retention)
+	if err != nil {
+		return nil, fmt.Errorf("purpose %s retention: %w", w.purpose.ID, asynq.SkipRetry)
+	}
+	now := p.now()
+	expires := period.AddTo(now)
+	var found []entity.Entity
+	var hashes []string
+	for _, ev := range res.Evidence {
+		hashes = append(hashes, ev.SHA256)
+		if err := p.Store.SaveEvidence(ctx, store.Evidence{
+			SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
+			FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Body: ev.Body,
+		}); err != nil {
+			return nil, fmt.Errorf("saving evidence: %w", err)
+		}
+		ents, err := pipeline.Normalize(ev)
+		if err != nil {
+			return nil, fmt.Errorf("normalising %s: %w", ev.Kind, err)
+		}
+		found = append(found, ents...)
+	}
+	ids := make([]string, 0, len(found))
+	for _, e := range found {
+		if _, err := p.Store.UpsertEntity(ctx, e); err != nil {
+			return nil, fmt.Errorf("storing entity %s: %w", e.ID, err)
+		}
+		if err := p.Store.Link(ctx, entity.Link{SignalID: w.job.SignalID, EntityID: e.ID,
+			PurposeID: w.job.PurposeID, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
+			return nil, fmt.Errorf("linking entity %s: %w", e.ID, err)
+		}
+		if !slices.Contains(ids, e.ID) {
+			ids = append(ids, e.ID)
+		}
+	}
+	// The store has it all now; a failed index write is caught up by the
+	// projector instead of re-asking the source.
+	if err := p.project(ctx, ids); err != nil {
+		p.logger().Warn("indexing after store write; the projector will catch up", "task", w.task.ID, "err", err)
+	}
+	result := audit.ResultOK
+	if !res.Found {
+		result = audit.ResultEmpty
+	}
+	if err := p.logQuery(ctx, w, result, fmt.Sprintf("%d entities; evidence %s", len(ids), strings.Join(hashes, ","))); err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// project writes the stored (merged, linked) entities to the index.
+func (p *Processor) project(ctx context.Context, ids []string) error {
+	if len(ids) == 0 || p.Index == nil {
+		return nil
+	}
+	merged := make([]entity.Entity, 0, len(ids))
+	for _, id := range ids {
+		e, err := p.Store.GetEntity(ctx, id)
+		if err != nil {
+			return fmt.Errorf("reading entity %s for the index: %w", id, err)
+		}
+		merged = append(merged, e)
+	}
+	if err := p.Index.Upsert(ctx, merged...); err != nil {
+		return fmt.Errorf("indexing %d entities: %w", len(merged), err)
+	}
+	return nil
+}
+
+func (p *Processor) logQuery(ctx context.Context, w *work, result, detail string) error {
+	_, err := p.Audit.Record(ctx, audit.Actor{User: w.job.RequestedBy, Role: "worker", Origin: p.Origin}, audit.Entry{
+		Action: audit.ActionSourceQueried, ObjectType: "task", ObjectID: w.task.ID,
+		PurposeID: w.purpose.ID, ProcessingActivity: w.purpose.ProcessingActivity,
+		Justification: w.job.Justification, Result: result, TraceID: w.job.ID,
+		Detail: fmt.Sprintf("source=%s subject=%s; %s", w.task.Source, w.task.Subject(), detail),
+	})
+	return err
+}
+
+// fail records a failed attempt. A permanent error, or the last attempt,
+// ends the task as failed; otherwise the task goes back to queued and Asynq
+// retries it.
+func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
+	permanent := errors.Is(cause, asynq.SkipRetry) || w.final
+	status := store.StatusQueued
+	msg := fmt.Sprintf("attempt %d failed, will retry: %v", w.attempt, cause)
+	if permanent {
+		status = store.StatusFailed
+		msg = cause.Error()
+	}
+	if err := p.logQuery(ctx, w, audit.ResultFailed, cause.Error()); err != nil {
+		p.logger().Error("audit write failed", "task", w.task.ID, "err", err)
+	}
+	if err := p.Store.UpdateTask(ctx, w.task.ID, status, w.attempt, msg); err != nil {
+		return fmt.Errorf("recording failure of task %s: %w (cause: %v)", w.task.ID, err, cause)
+	}
+	p.touchJob(ctx, w.job.ID)
+	return cause
+}
+
+func (p *Processor) skip(ctx context.Context, w *work, why string) error {
+	if err := p.Store.UpdateTask(ctx, w.task.ID, store.StatusSkipped, w.task.Attempts, why); err != nil {
+		return fmt.Errorf("skipping task: %w", err)
+	}
+	p.touchJob(ctx, w.job.ID)
+	return nil
+}
+
+// touchJob moves the job's stored status along. It only ever moves
+// forward (queued → running → final), so two tasks finishing at once cannot
+// leave a finished job marked running.
+func (p *Processor) touchJob(ctx context.Context, jobID string) {
+	job, err := p.Store.GetJob(ctx, jobID)
+	if err != nil {
+		p.logger().Warn("reading job for status", "job", jobID, "err", err)
+		return
+	}
+	next := JobStatus(job.Tasks)
+	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
+		return
+	}
+	if err := p.Store.SetJobStatus(ctx, jobID, next); err != nil {
+		p.logger().Warn("setting job status", "job", jobID, "err", err)
+	}
+}
+
+func (p *Processor) now() time.Time {
+	if p.Now != nil {
+		return p.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (p *Processor) logger() *slog.Logger {
+	if p.Log != nil {
+		return p.Log
+	}
+	return slog.Default()
+}

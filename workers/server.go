@@ -1,0 +1,58 @@
+package workers
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"verrijk/egress"
+)
+
+// NewServer builds the Asynq server that runs p: one queue per source,
+// weighted by the source's concurrency, with total concurrency their sum.
+// A rate-limited attempt is retried after the source's Retry-After rather
+// than the default back-off.
+func NewServer(redis asynq.RedisConnOpt, concurrency map[string]int, p *Processor, log *slog.Logger) (*asynq.Server, *asynq.ServeMux) {
+	queues := map[string]int{}
+	total := 0
+	for source, n := range concurrency {
+		if n <= 0 {
+			n = 1
+		}
+		queues[QueueName(source)] = n
+		total += n
+	}
+	if total == 0 {
+		total = 1
+	}
+	srv := asynq.NewServer(redis, asynq.Config{
+		Concurrency:     total,
+		Queues:          queues,
+		ShutdownTimeout: 20 * time.Second,
+		Logger:          asynqLogger{log},
+		LogLevel:        asynq.WarnLevel,
+		RetryDelayFunc: func(n int, err error, t *asynq.Task) time.Duration {
+			var rl *egress.RateLimited
+			if errors.As(err, &rl) && rl.RetryIn > 0 {
+				return rl.RetryIn
+			}
+			return asynq.DefaultRetryDelayFunc(n, err, t)
+		},
+	})
+	mux := asynq.NewServeMux()
+	mux.Handle(TypeEnrichPrefix, p)
+	return srv, mux
+}
+
+// asynqLogger routes Asynq's own log lines into slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug("asynq", "msg", args) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info("asynq", "msg", args) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn("asynq", "msg", args) }
+func (a asynqLogger) Error(args ...any) { a.l.Error("asynq", "msg", args) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error("asynq fatal", "msg", args) }
+
+var _ asynq.Handler = (*Processor)(nil)

@@ -1,0 +1,60 @@
+package workers
+
+import "verrijk/store"
+
+// JobStatus derives a job's status from its tasks: queued until any task
+// has started, running until every task has ended, then done (all done or
+// skipped), failed (all failed) or partial (some of each).
+func JobStatus(tasks []store.Task) string {
+	if len(tasks) == 0 {
+		return store.StatusDone
+	}
+	var queued, running, done, failed int
+	for _, t := range tasks {
+		switch t.Status {
+		case store.StatusQueued:
+			queued++
+		case store.StatusRunning:
+			running++
+		case store.StatusFailed:
+			failed++
+		default: // done, skipped
+			done++
+		}
+	}
+	switch {
+	case queued == len(tasks):
+		return store.StatusQueued
+	case queued+running > 0:
+		return store.StatusRunning
+	case failed == 0:
+		return store.StatusDone
+	case done == 0:
+		return store.StatusFailed
+	default:
+		return store.StatusPartial
+	}
+}
+
+// IsFinal reports whether a job or task status can no longer change.
+func IsFinal(status string) bool {
+	switch status {
+	case store.StatusDone, store.StatusPartial, store.StatusFailed, store.StatusSkipped:
+		return true
+	}
+	return false
+}
+
+// Progress is the share of a job's tasks that have ended, 0..1.
+func Progress(tasks []store.Task) float64 {
+	if len(tasks) == 0 {
+		return 1
+	}
+	ended := 0
+	for _, t := range tasks {
+		if IsFinal(t.Status) {
+			ended++
+		}
+	}
+	return float64(ended) / float64(len(tasks))
+}
