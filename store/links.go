@@ -27,7 +27,7 @@ func (s *sqlStore) Link(ctx context.Context, l entity.Link) error {
 				WHEN signal_entity_links.expires_at IS NULL OR excluded.expires_at > signal_entity_links.expires_at
 					THEN excluded.expires_at
 				ELSE signal_entity_links.expires_at END`,
-		l.SignalID, l.EntityID, l.PurposeID, l.JobID, s.d.timeArg(l.LinkedAt), s.d.nullTimeArg(l.ExpiresAt)); err != nil {
+			l.SignalID, l.EntityID, l.PurposeID, l.JobID, s.d.timeArg(l.LinkedAt), s.d.nullTimeArg(l.ExpiresAt)); err != nil {
 			return err
 		}
 		_, err := r.exec(ctx, `UPDATE entities SET updated_at = ? WHERE id = ?`, s.d.timeArg(now()), l.EntityID)
