@@ -1,7 +1,7 @@
-// Package sources defines what every source adapter implements and keeps the
-// registry of adapters. An adapter speaks one real service's protocol through
-// the shared egress client and returns the raw responses as evidence; turning
-// evidence into entities is the pipeline's job.
+// Package sources defines what every source adapter implements; the table of
+// adapters lives in sources/registry. An adapter speaks one real service's
+// protocol through the shared egress client and returns the raw responses as
+// evidence; turning evidence into entities is the pipeline's job.
 package sources
 
 import (

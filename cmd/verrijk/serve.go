@@ -54,7 +54,20 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 		defer srv.Shutdown()
 	}
 	go (&workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Log: log}).Run(ctx)
-	go (&workers.Projector{Store: rt.store, Index: rt.index, Log: log}).Run(ctx)
+	// In embedded mode the in-process workers write the index themselves;
+	// one pass at start catches up on anything a crash left unindexed. In
+	// production mode separate workers cannot reach the embedded index, so
+	// the projection follows the store continuously.
+	projector := &workers.Projector{Store: rt.store, Index: rt.index, Log: log}
+	if embedded {
+		if n, err := projector.RunOnce(ctx); err != nil {
+			log.Warn("catching up the index", "err", err)
+		} else {
+			log.Debug("index caught up with the store", "entities", n)
+		}
+	} else {
+		go projector.Run(ctx)
+	}
 
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,

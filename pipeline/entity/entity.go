@@ -28,8 +28,8 @@ type Entity struct {
 	// Signals is filled by readers (store, index) from the signal links; it is
 	// never written by normalisers.
 	Signals   []Link    `json:"signals,omitempty"`
-	FirstSeen time.Time `json:"first_seen,omitempty"`
-	LastSeen  time.Time `json:"last_seen,omitempty"`
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
 }
 
 // Provenance says where a set of property values came from: the raw
