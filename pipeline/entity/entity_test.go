@@ -44,7 +44,7 @@ func TestMergeUnionsValuesAndProvenance(t *testing.T) {
 		Provenance: []Provenance{{Source: "kvk", SHA256: "1", URL: "u"}}, FirstSeen: t2, LastSeen: t2}
 	b := Entity{ID: "x", Schema: SchemaCompany, Caption: "A", Properties: map[string][]string{"name": {"A", "B"}, "rsin": {"9"}},
 		Provenance: []Provenance{{Source: "kvk", SHA256: "1", URL: "u"}, {Source: "bag", SHA256: "2", URL: "v"}},
-		FirstSeen: t1, LastSeen: t1}
+		FirstSeen:  t1, LastSeen: t1}
 	a.Merge(b)
 	if got := a.Properties["name"]; len(got) != 2 || got[1] != "B" || a.First("rsin") != "9" {
 		t.Errorf("properties after merge = %v", a.Properties)
