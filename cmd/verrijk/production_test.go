@@ -40,3 +40,43 @@ func TestProductionEndToEnd(t *testing.T) {
 	d := newDeployment(t, extra, 2)
 	scenario(t, d)
 }
+
+// TestProductionRedisLossLosesNoWork requests an enrichment while no worker
+// runs, flushes Redis (as a Redis restart without persistence would), and
+// only then starts a worker: the job must still finish, because the store is
+// the truth and workers re-queue unfinished tasks when they start.
+func TestProductionRedisLossLosesNoWork(t *testing.T) {
+	redisURL := testRedisURL(t)
+	extra := fmt.Sprintf("queue: {redis_url: %q}\nstore: {dsn: %q}\n", redisURL, storetest.NewPostgresDSN(t))
+	d := newDeployment(t, extra, 0)
+	analyst := caller{t, d.base, d.token("anna", "analyst")}
+
+	var sig struct{ ID string }
+	analyst.must(201, "POST", "/api/v1/signals", map[string]string{"title": "Redis-verlies"}, &sig)
+	analyst.must(201, "POST", "/api/v1/signals/"+sig.ID+"/subjects", map[string]string{"type": "kvk", "value": "68750110"}, nil)
+	var accepted struct {
+		JobID string `json:"job_id"`
+	}
+	analyst.must(202, "POST", "/api/v1/signals/"+sig.ID+"/enrichments", map[string]any{"purpose_id": purposeID,
+		"justification": "Controle na verlies van de wachtrij", "max_depth": 0}, &accepted)
+
+	opt, _ := redis.ParseURL(redisURL)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if d.kvk.Requests() != 0 {
+		t.Fatalf("a source was asked before any worker ran")
+	}
+	start(t, nil, "worker", "--config", d.config)
+	job := waitJob(t, analyst, accepted.JobID)
+	if job.Status != "done" {
+		t.Fatalf("job after Redis loss: %s %+v", job.Status, job.Tasks)
+	}
+	var res struct{ Entities []entityJSON }
+	analyst.must(200, "GET", "/api/v1/signals/"+sig.ID+"/entities?purpose_id="+purposeID, nil, &res)
+	if len(res.Entities) == 0 {
+		t.Fatalf("no entities after the job finished")
+	}
+}
