@@ -15,9 +15,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"verrijk/sources/bag"
+	"verrijk/sources/replay"
 )
 
 // FreeParams and LookupParams are the documented query parameters.
@@ -37,43 +37,15 @@ func Files() fs.FS {
 
 // Handler serves the recorded answers and counts the requests it got.
 type Handler struct {
-	mu    sync.Mutex
-	total int
-	paths map[string]int
+	replay.Counter
 }
 
 // NewHandler returns a Handler.
-func NewHandler() *Handler { return &Handler{paths: map[string]int{}} }
-
-// Requests is the number of requests served so far.
-func (h *Handler) Requests() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.total
-}
-
-// RequestsTo counts the requests whose path contained part (e.g. "/free").
-func (h *Handler) RequestsTo(part string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for p, c := range h.paths {
-		if strings.Contains(p, part) {
-			n += c
-		}
-	}
-	return n
-}
+func NewHandler() *Handler { return &Handler{} }
 
 // ServeHTTP routes on the path's tail, so the handler works under any prefix.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.total++
-	if h.paths == nil {
-		h.paths = map[string]int{}
-	}
-	h.paths[r.URL.Path]++
-	h.mu.Unlock()
+	h.Count(r.URL.Path)
 
 	q := r.URL.Query()
 	switch {

@@ -16,9 +16,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"verrijk/sources/kvk"
+	"verrijk/sources/replay"
 )
 
 var recorded = kvk.Recorded
@@ -48,34 +48,11 @@ type Handler struct {
 	// APIKey is the key the handler accepts; default kvk.TestAPIKey.
 	APIKey string
 
-	mu    sync.Mutex
-	total int
-	paths map[string]int
+	replay.Counter
 }
 
 // NewHandler returns a Handler that accepts the published test key.
-func NewHandler() *Handler { return &Handler{APIKey: kvk.TestAPIKey, paths: map[string]int{}} }
-
-// Requests is the number of requests served so far.
-func (h *Handler) Requests() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.total
-}
-
-// RequestsTo counts the requests whose path contained part (e.g.
-// "/v1/basisprofielen/"), to prove follow-ups and caching.
-func (h *Handler) RequestsTo(part string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for p, c := range h.paths {
-		if strings.Contains(p, part) {
-			n += c
-		}
-	}
-	return n
-}
+func NewHandler() *Handler { return &Handler{APIKey: kvk.TestAPIKey} }
 
 var (
 	kvkNumber  = regexp.MustCompile(`^[0-9]{8}$`)
@@ -86,13 +63,7 @@ var (
 // ServeHTTP routes on the path's tail, so the handler works under any
 // prefix (…/test/api/v2/zoeken as well as /v2/zoeken).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.total++
-	if h.paths == nil {
-		h.paths = map[string]int{}
-	}
-	h.paths[r.URL.Path]++
-	h.mu.Unlock()
+	h.Count(r.URL.Path)
 
 	if r.Method != http.MethodGet {
 		writeFout(w, http.StatusMethodNotAllowed, "IPD9999", "Methode niet toegestaan.")
