@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"verrijk/config"
 	"verrijk/store"
 )
 
@@ -18,16 +20,26 @@ func newMigrateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), cfg.Store.DSN, cfg.DataDir)
+			st, err := openMigratedStore(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.Migrate(cmd.Context()); err != nil {
-				return err
-			}
 			fmt.Fprintln(g.stderr, "store migrated")
 			return nil
 		},
 	}
+}
+
+// openMigratedStore opens the configured store and applies its migrations.
+func openMigratedStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	st, err := store.Open(ctx, cfg.Store.DSN, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrating store: %w", err)
+	}
+	return st, nil
 }

@@ -67,15 +67,12 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 }
 
 func (rt *runtime) openStore(ctx context.Context) error {
-	st, err := store.Open(ctx, rt.cfg.Store.DSN, rt.cfg.DataDir)
+	st, err := openMigratedStore(ctx, rt.cfg)
 	if err != nil {
-		return fmt.Errorf("opening store: %w", err)
+		return err
 	}
 	rt.store = st
 	rt.closers = append(rt.closers, st.Close)
-	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrating store: %w", err)
-	}
 	rt.audit = audit.New(st)
 	return seedPurposes(ctx, st, rt.cfg.BootstrapPurposes, rt.audit)
 }

@@ -31,14 +31,11 @@ func newTokenCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), cfg.Store.DSN, cfg.DataDir)
+			st, err := openMigratedStore(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.Migrate(cmd.Context()); err != nil {
-				return err
-			}
 			token, hash, err := api.NewToken()
 			if err != nil {
 				return err
