@@ -57,13 +57,13 @@ func principal(r *http.Request) audit.Actor {
 // authenticate resolves the bearer token and checks the caller's role.
 func (s *server) authenticate(roles []string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(raw) == "" {
+		raw, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="verrijk"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "missing bearer token")
 			return
 		}
-		tok, err := s.Store.TokenByHash(r.Context(), HashToken(strings.TrimSpace(raw)))
+		tok, err := s.Store.TokenByHash(r.Context(), HashToken(raw))
 		if errors.Is(err, store.ErrNotFound) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="verrijk", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "unknown or revoked token")
@@ -80,6 +80,18 @@ func (s *server) authenticate(roles []string, next http.HandlerFunc) http.Handle
 		actor := audit.Actor{User: tok.User, Role: tok.Role, Team: tok.Team, Origin: clientAddr(r)}
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, actor)))
 	})
+}
+
+// bearerToken returns the token of a Bearer Authorization header. The
+// scheme name is case-insensitive (RFC 9110, section 11.1), so "bearer"
+// from a hand-written client is accepted too.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
 }
 
 func clientAddr(r *http.Request) string {

@@ -106,8 +106,8 @@ func (s *server) chooseSources(w http.ResponseWriter, purpose store.Purpose, req
 			}
 		}
 		if len(names) == 0 {
-			writeError(w, http.StatusUnprocessableEntity, "source_not_allowed",
-				"purpose "+purpose.ID+" allows no enabled source")
+			writeError(w, http.StatusUnprocessableEntity, "source_disabled",
+				"purpose "+purpose.ID+" allows only disabled sources ("+strings.Join(purpose.AllowedSources, ", ")+"); an admin can enable them")
 			return nil, false
 		}
 		return names, true

@@ -37,6 +37,9 @@ func (s *server) signalEntities(w http.ResponseWriter, r *http.Request) {
 	if ents == nil {
 		ents = []entity.Entity{}
 	}
+	for i := range ents {
+		keepLinks(&ents[i], purpose.ID)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"entities": ents})
 }
 
@@ -69,7 +72,21 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
 		return
 	}
+	keepLinks(&e, purpose.ID)
 	writeJSON(w, http.StatusOK, e)
+}
+
+// keepLinks drops the entity's signal links under other purposes: that a
+// record is also used for another purpose, on which signal, is itself data
+// of that other processing. Search hits are filtered the same way.
+func keepLinks(e *entity.Entity, purposeID string) {
+	links := make([]entity.Link, 0, len(e.Signals))
+	for _, l := range e.Signals {
+		if l.PurposeID == purposeID {
+			links = append(links, l)
+		}
+	}
+	e.Signals = links
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
