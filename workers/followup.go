@@ -35,6 +35,9 @@ func (p *Processor) planFollowUps(ctx context.Context, w *work, found []entity.E
 		p.logger().Warn("storing follow-up tasks", "job", w.job.ID, "err", err)
 		return
 	}
+	if p.Enqueue == nil {
+		return // the reconciler queues them
+	}
 	if err := p.Enqueue(ctx, added...); err != nil {
 		p.logger().Warn("queueing follow-up tasks; the reconciler will retry", "job", w.job.ID, "err", err)
 	}

@@ -200,7 +200,15 @@ func (p *Processor) logQuery(ctx context.Context, w *work, result, detail string
 // fail records a failed attempt. A permanent error, or the last attempt,
 // ends the task as failed; otherwise the task goes back to queued and Asynq
 // retries it.
+//
+// The bookkeeping runs on a context detached from ctx: when Asynq cancelled
+// the attempt (its timeout, a shutdown) ctx is already done, yet the audit
+// log must still show the query and the store must still learn of the
+// failure, or a task whose last attempt timed out would stay running
+// forever after Asynq archived it.
 func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancel()
 	permanent := errors.Is(cause, asynq.SkipRetry) || w.final
 	status := store.StatusQueued
 	msg := fmt.Sprintf("attempt %d failed, will retry: %v", w.attempt, cause)
@@ -211,11 +219,28 @@ func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
 	if err := p.logQuery(ctx, w, audit.ResultFailed, cause.Error()); err != nil {
 		p.logger().Error("audit write failed", "task", w.task.ID, "err", err)
 	}
+	if p.overtaken(ctx, w) {
+		return cause
+	}
 	if err := p.Store.UpdateTask(ctx, w.task.ID, status, w.attempt, msg); err != nil {
 		return fmt.Errorf("recording failure of task %s: %w (cause: %v)", w.task.ID, err, cause)
 	}
 	p.touchJob(ctx, w.job.ID)
 	return cause
+}
+
+// bookkeepingTimeout bounds the store and audit writes after a failure.
+const bookkeepingTimeout = 10 * time.Second
+
+// overtaken reports whether a later delivery of the task has already
+// started or finished it, so that this (stale) attempt, e.g. one cut off by
+// a shutdown and requeued, must not write its failure over the newer state.
+func (p *Processor) overtaken(ctx context.Context, w *work) bool {
+	cur, err := p.Store.GetTask(ctx, w.task.ID)
+	if err != nil {
+		return false // let UpdateTask report the problem
+	}
+	return IsFinal(cur.Status) || cur.Attempts > w.attempt
 }
 
 func (p *Processor) skip(ctx context.Context, w *work, why string) error {

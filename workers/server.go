@@ -15,6 +15,15 @@ import (
 // A rate-limited attempt is retried after the source's Retry-After rather
 // than the default back-off.
 func NewServer(redis asynq.RedisConnOpt, concurrency map[string]int, p *Processor, log *slog.Logger) (*asynq.Server, *asynq.ServeMux) {
+	return asynq.NewServer(redis, serverConfig(concurrency, log)), newMux(p)
+}
+
+// serverConfig is NewServer's Asynq configuration, apart so that tests can
+// check it and shorten its timeouts.
+func serverConfig(concurrency map[string]int, log *slog.Logger) asynq.Config {
+	if log == nil {
+		log = slog.Default()
+	}
 	queues := map[string]int{}
 	total := 0
 	for source, n := range concurrency {
@@ -27,23 +36,30 @@ func NewServer(redis asynq.RedisConnOpt, concurrency map[string]int, p *Processo
 	if total == 0 {
 		total = 1
 	}
-	srv := asynq.NewServer(redis, asynq.Config{
+	return asynq.Config{
 		Concurrency:     total,
 		Queues:          queues,
 		ShutdownTimeout: 20 * time.Second,
 		Logger:          asynqLogger{log},
 		LogLevel:        asynq.WarnLevel,
-		RetryDelayFunc: func(n int, err error, t *asynq.Task) time.Duration {
-			var rl *egress.RateLimited
-			if errors.As(err, &rl) && rl.RetryIn > 0 {
-				return rl.RetryIn
-			}
-			return asynq.DefaultRetryDelayFunc(n, err, t)
-		},
-	})
+		RetryDelayFunc:  retryDelay,
+	}
+}
+
+// retryDelay waits as long as a rate-limiting source asked, and otherwise
+// backs off as Asynq does by default.
+func retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	var rl *egress.RateLimited
+	if errors.As(err, &rl) && rl.RetryIn > 0 {
+		return rl.RetryIn
+	}
+	return asynq.DefaultRetryDelayFunc(n, err, t)
+}
+
+func newMux(p *Processor) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Handle(TypeEnrichPrefix, p)
-	return srv, mux
+	return mux
 }
 
 // asynqLogger routes Asynq's own log lines into slog.
