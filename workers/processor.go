@@ -255,17 +255,8 @@ func (p *Processor) skip(ctx context.Context, w *work, why string) error {
 // forward (queued → running → final), so two tasks finishing at once cannot
 // leave a finished job marked running.
 func (p *Processor) touchJob(ctx context.Context, jobID string) {
-	job, err := p.Store.GetJob(ctx, jobID)
-	if err != nil {
-		p.logger().Warn("reading job for status", "job", jobID, "err", err)
-		return
-	}
-	next := JobStatus(job.Tasks)
-	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
-		return
-	}
-	if err := p.Store.SetJobStatus(ctx, jobID, next); err != nil {
-		p.logger().Warn("setting job status", "job", jobID, "err", err)
+	if err := advanceJob(ctx, p.Store, jobID); err != nil {
+		p.logger().Warn("updating job status", "job", jobID, "err", err)
 	}
 }
 

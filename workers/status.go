@@ -1,6 +1,10 @@
 package workers
 
-import "verrijk/store"
+import (
+	"context"
+
+	"verrijk/store"
+)
 
 // JobStatus derives a job's status from its tasks: queued until any task
 // has started, running until every task has ended, then done (all done or
@@ -57,4 +61,19 @@ func Progress(tasks []store.Task) float64 {
 		}
 	}
 	return float64(ended) / float64(len(tasks))
+}
+
+// advanceJob moves a job's stored status along after one of its tasks
+// changed. It only ever moves forward (queued → running → final), so two
+// tasks finishing at once cannot leave a finished job marked running.
+func advanceJob(ctx context.Context, st store.Store, jobID string) error {
+	job, err := st.GetJob(ctx, jobID)
+	if err != nil {
+		return err
+	}
+	next := JobStatus(job.Tasks)
+	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
+		return nil
+	}
+	return st.SetJobStatus(ctx, jobID, next)
 }

@@ -35,6 +35,7 @@ type runtime struct {
 	redis    *redis.Client
 	redisOpt asynq.RedisConnOpt
 	client   *asynq.Client
+	inspect  *asynq.Inspector
 	enqueuer *workers.Enqueuer
 	sources  map[string]sources.Source
 	mini     *miniredis.Miniredis // embedded Redis, when queue.redis_url is empty
@@ -101,6 +102,8 @@ func (rt *runtime) openQueue() error {
 	rt.closers = append(rt.closers, rt.redis.Close)
 	rt.client = asynq.NewClient(opt)
 	rt.closers = append(rt.closers, rt.client.Close)
+	rt.inspect = asynq.NewInspector(opt)
+	rt.closers = append(rt.closers, rt.inspect.Close)
 	timeouts := map[string]time.Duration{}
 	for name, s := range rt.cfg.Sources {
 		timeouts[name] = s.Timeout
@@ -155,6 +158,11 @@ func (rt *runtime) processor() *workers.Processor {
 	host, _ := os.Hostname()
 	return &workers.Processor{Store: rt.store, Index: rt.index, Audit: rt.audit, Sources: rt.sources,
 		Enqueue: rt.enqueuer.Enqueue, Origin: fmt.Sprintf("worker:%s/%d", host, os.Getpid()), Log: rt.log}
+}
+
+// reconciler re-queues what Redis lost and ends what Asynq gave up on.
+func (rt *runtime) reconciler() *workers.Reconciler {
+	return &workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Inspector: rt.inspect, Log: rt.log}
 }
 
 // concurrency returns each enabled source's worker concurrency.

@@ -53,7 +53,7 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 		}
 		defer srv.Shutdown()
 	}
-	go (&workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Log: log}).Run(ctx)
+	go rt.reconciler().Run(ctx)
 	// In embedded mode the in-process workers write the index themselves;
 	// one pass at start catches up on anything a crash left unindexed. In
 	// production mode separate workers cannot reach the embedded index, so

@@ -31,7 +31,7 @@ func newWorkerCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer rt.Close()
-			go (&workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Log: log}).Run(cmd.Context())
+			go rt.reconciler().Run(cmd.Context())
 			srv, mux := workers.NewServer(rt.redisOpt, rt.concurrency(), rt.processor(), log)
 			if err := srv.Start(mux); err != nil {
 				return fmt.Errorf("starting worker: %w", err)
