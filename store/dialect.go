@@ -47,7 +47,9 @@ func (d dialect) rebind(q string) string {
 // hold the database's one write lock.
 func (d dialect) forUpdate() string {
 	if d == dialectPostgres {
-		return " FOR UPDATE"
+		// NO KEY: the merge never changes the key, and a weaker lock does not
+		// conflict with the key-share lock a new link's foreign key takes.
+		return " FOR NO KEY UPDATE"
 	}
 	return ""
 }

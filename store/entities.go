@@ -63,15 +63,20 @@ func (s *sqlStore) UpsertEntity(ctx context.Context, e entity.Entity) (entity.En
 			}
 			out = cur
 		}
-		links, err := s.links(ctx, r, `entity_id = ?`, e.ID)
-		out.Signals = links[e.ID]
-		if out.Signals == nil {
-			out.Signals = []entity.Link{}
-		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return entity.Entity{}, err
+	}
+	// Links are read after the commit, so the row lock is held no longer
+	// than the merge needs.
+	links, err := s.links(ctx, s.r(), `entity_id = ?`, e.ID)
+	if err != nil {
+		return entity.Entity{}, err
+	}
+	out.Signals = links[e.ID]
+	if out.Signals == nil {
+		out.Signals = []entity.Link{}
 	}
 	return out, nil
 }

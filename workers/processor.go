@@ -69,7 +69,10 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := p.Store.UpdateTask(ctx, w.task.ID, store.StatusRunning, w.attempt, ""); err != nil {
 		return fmt.Errorf("marking task running: %w", err)
 	}
-	p.touchJob(ctx, w.job.ID)
+	// The job was just read: only a queued job needs moving to running.
+	if w.job.Status == store.StatusQueued {
+		p.touchJob(ctx, w.job.ID)
+	}
 
 	res, fetchErr := src.Fetch(ctx, w.task.Subject())
 	if fetchErr != nil {

@@ -64,20 +64,22 @@ func toDocument(e entity.Entity) (map[string]interface{}, error) {
 		doc[fieldIdentifiers] = ids
 	}
 
-	var purposes, signals, links []string
+	// An entity can carry a link per job that found it; sets keep building
+	// its document linear in the number of links.
+	purposes, signals, links := newOrderedSet(), newOrderedSet(), newOrderedSet()
 	var expires time.Time
 	for _, l := range e.Signals {
-		purposes = appendOnce(purposes, l.PurposeID)
-		signals = appendOnce(signals, l.SignalID)
-		links = appendOnce(links, linkKey(l.PurposeID, l.SignalID))
+		purposes.add(l.PurposeID)
+		signals.add(l.SignalID)
+		links.add(linkKey(l.PurposeID, l.SignalID))
 		if l.ExpiresAt.After(expires) {
 			expires = l.ExpiresAt
 		}
 	}
-	if len(purposes) > 0 {
-		doc[fieldPurposes] = purposes
-		doc[fieldSignals] = signals
-		doc[fieldLinks] = links
+	if len(purposes.list) > 0 {
+		doc[fieldPurposes] = purposes.list
+		doc[fieldSignals] = signals.list
+		doc[fieldLinks] = links.list
 	}
 	if !expires.IsZero() {
 		doc[fieldExpires] = expires.UTC()
@@ -131,4 +133,20 @@ func appendOnce(list []string, v string) []string {
 		}
 	}
 	return append(list, v)
+}
+
+// orderedSet keeps the first occurrence of each non-empty value, in order.
+type orderedSet struct {
+	seen map[string]struct{}
+	list []string
+}
+
+func newOrderedSet() *orderedSet { return &orderedSet{seen: map[string]struct{}{}} }
+
+func (s *orderedSet) add(v string) {
+	if _, dup := s.seen[v]; v == "" || dup {
+		return
+	}
+	s.seen[v] = struct{}{}
+	s.list = append(s.list, v)
 }
