@@ -15,6 +15,26 @@ type Config struct {
 	APIKey string
 	// Timeout per request; 0 leaves egress's default (15s).
 	Timeout time.Duration
+	// CacheTTL keeps answers for this long (shared by all workers through
+	// the egress cache); 0 disables caching for the source.
+	CacheTTL time.Duration
+
+	// Source-specific settings; zero means the adapter's default.
+
+	// MaxPages caps the result pages one lookup reads (kvk Zoeken).
+	MaxPages int
+	// MinScore drops matches scoring below it (opensanctions).
+	MinScore float64
+	// Dataset names the collection to match against (opensanctions).
+	Dataset string
+	// DataFile is a local FollowTheMoney JSON-lines export to screen
+	// against instead of the API (opensanctions, offline).
+	DataFile string
+	// BootstrapURL is the IANA RDAP DNS bootstrap file (rdap).
+	BootstrapURL string
+	// TLDServers maps a TLD ("nl") to its RDAP base URL, overriding the
+	// bootstrap file (rdap).
+	TLDServers map[string]string
 }
 
 // WithDefaults fills empty fields of c from d.
@@ -27,6 +47,27 @@ func (c Config) WithDefaults(d Config) Config {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = d.Timeout
+	}
+	if c.CacheTTL == 0 {
+		c.CacheTTL = d.CacheTTL
+	}
+	if c.MaxPages == 0 {
+		c.MaxPages = d.MaxPages
+	}
+	if c.MinScore == 0 {
+		c.MinScore = d.MinScore
+	}
+	if c.Dataset == "" {
+		c.Dataset = d.Dataset
+	}
+	if c.DataFile == "" {
+		c.DataFile = d.DataFile
+	}
+	if c.BootstrapURL == "" {
+		c.BootstrapURL = d.BootstrapURL
+	}
+	if c.TLDServers == nil {
+		c.TLDServers = d.TLDServers
 	}
 	return c
 }

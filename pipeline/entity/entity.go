@@ -14,8 +14,13 @@ import (
 
 // Schemas used by the normalisers. Names follow FollowTheMoney.
 const (
-	SchemaCompany = "Company"
-	SchemaAddress = "Address"
+	SchemaCompany     = "Company"
+	SchemaAddress     = "Address"
+	SchemaPerson      = "Person"
+	SchemaVehicle     = "Vehicle"
+	SchemaPublication = "Publication" // an official publication (FtM: Document-like)
+	SchemaDomain      = "Domain"      // a registered domain name
+	SchemaSanction    = "Sanction"    // a sanctions/PEP screening match
 )
 
 // Entity is one enriched record. Properties are multi-valued, as in FTM.
