@@ -79,6 +79,13 @@ func newClient(cfg Config, target func(netip.Addr) string, dialGuard guard) (*Cl
 // The rate-limit wait is bounded by ctx, not by req.Timeout, which covers
 // the exchange itself from dial to the last body byte.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	if req.Method == "" {
+		req.Method = http.MethodGet
+	}
+	hit, key, ttl := c.cached(ctx, req)
+	if hit != nil {
+		return hit, nil // a cached answer costs the source nothing: no rate token
+	}
 	if c.cfg.Limiter != nil {
 		if err := c.cfg.Limiter.Wait(ctx, req.Source); err != nil {
 			return nil, fmt.Errorf("waiting for rate limit of %s: %w", req.Source, err)
@@ -98,6 +105,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	start := time.Now()
 	resp, err := c.send(ctx, hreq)
 	c.observe(req.Source, start, resp, err)
+	if err == nil && key != "" && cacheable(resp) {
+		c.cfg.Cache.Set(ctx, key, resp, ttl)
+	}
 	return resp, err
 }
 

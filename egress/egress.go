@@ -30,6 +30,10 @@ type Config struct {
 	ExtraCAFiles []string
 	// Limiter, when set, is waited on before every request of a source.
 	Limiter Limiter
+	// Cache, when set, answers repeated questions of a source for as long
+	// as CacheTTL gives for that source (no entry: not cached).
+	Cache    Cache
+	CacheTTL map[string]time.Duration
 }
 
 // DefaultUserAgent is neutral: it never identifies the organisation.
@@ -53,6 +57,9 @@ type Response struct {
 	URL       string // the final URL after redirects
 	FetchedAt time.Time
 	SHA256    string // hex SHA-256 of Body
+	// Cached is true when the answer came from the cache; FetchedAt and
+	// SHA256 are then those of the original fetch.
+	Cached bool
 }
 
 // Limiter throttles requests per source. Implementations shared through Redis

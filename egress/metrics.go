@@ -16,6 +16,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	bytes    *prometheus.CounterVec
 	blocked  *prometheus.CounterVec
+	cache    *prometheus.CounterVec
 }
 
 var (
@@ -43,6 +44,10 @@ func getMetrics() *metrics {
 				Namespace: "verrijk", Subsystem: "egress", Name: "blocked_total",
 				Help: "Requests refused by the SSRF guard, by source.",
 			}, []string{"source"}),
+			cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Namespace: "verrijk", Subsystem: "egress", Name: "cache_lookups_total",
+				Help: "Response cache lookups by source and result (hit, miss).",
+			}, []string{"source", "result"}),
 		}
 	})
 	return theMetrics
@@ -52,7 +57,7 @@ func getMetrics() *metrics {
 // Register them once per registry; every Client shares them.
 func Collectors() []prometheus.Collector {
 	m := getMetrics()
-	return []prometheus.Collector{m.requests, m.duration, m.bytes, m.blocked}
+	return []prometheus.Collector{m.requests, m.duration, m.bytes, m.blocked, m.cache}
 }
 
 // statusClass turns 404 into "4xx"; anything outside 100..599 is "other".
