@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-const taskColumns = `id, job_id, source, subject_type, subject_value, depth, status, attempts, error, created_at, updated_at`
+const taskColumns = `id, job_id, source, subject_type, subject_value, depth, status, attempts, error, created_at, updated_at, origin_entity_id`
 
 // CreateJob stores the job and its first tasks; duplicate (source, subject)
 // pairs among the tasks are stored once.
@@ -53,10 +53,10 @@ func (s *sqlStore) insertTasks(ctx context.Context, r runner, jobID string, task
 		t.JobID = jobID
 		t.CreatedAt = now()
 		t.UpdatedAt = t.CreatedAt
-		res, err := r.exec(ctx, `INSERT INTO tasks (`+taskColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		res, err := r.exec(ctx, `INSERT INTO tasks (`+taskColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (job_id, source, subject_type, subject_value) DO NOTHING`,
 			t.ID, t.JobID, t.Source, string(t.SubjectType), t.SubjectValue, t.Depth, t.Status, t.Attempts, t.Error,
-			s.d.timeArg(t.CreatedAt), s.d.timeArg(t.UpdatedAt))
+			s.d.timeArg(t.CreatedAt), s.d.timeArg(t.UpdatedAt), t.OriginEntityID)
 		if isUnique(err) {
 			return nil, fmt.Errorf("adding task %s: %w", t.ID, ErrConflict)
 		}
@@ -164,7 +164,7 @@ func scanTask(row scanner) (Task, error) {
 	var t Task
 	var created, updated dbTime
 	err := row.Scan(&t.ID, &t.JobID, &t.Source, &t.SubjectType, &t.SubjectValue, &t.Depth, &t.Status,
-		&t.Attempts, &t.Error, &created, &updated)
+		&t.Attempts, &t.Error, &created, &updated, &t.OriginEntityID)
 	t.CreatedAt, t.UpdatedAt = created.T, updated.T
 	return t, err
 }

@@ -99,11 +99,16 @@ type Task struct {
 	SubjectType  subject.Type `json:"subject_type"`
 	SubjectValue string       `json:"subject_value"`
 	Depth        int          `json:"depth"`
-	Status       string       `json:"status"`
-	Attempts     int          `json:"attempts"`
-	Error        string       `json:"error"`
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	// OriginEntityID is the entity whose identifier this follow-up looks
+	// up ("" for a subject the analyst entered), so what the lookup finds
+	// can be related to it (a publication mentions it, a screening hit
+	// concerns it).
+	OriginEntityID string    `json:"origin_entity_id,omitempty"`
+	Status         string    `json:"status"`
+	Attempts       int       `json:"attempts"`
+	Error          string    `json:"error"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Subject returns the task's subject.

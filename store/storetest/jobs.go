@@ -103,6 +103,13 @@ func testAddTasksUnique(t *testing.T, s store.Store) {
 			t.Errorf("added task = %+v", tk)
 		}
 	}
+	origin := task("rdap", subject.Domain, "example.nl", 1)
+	origin.OriginEntityID = "company-x"
+	if withOrigin, err := s.AddTasks(ctx, j.ID, []store.Task{origin}); err != nil || len(withOrigin) != 1 {
+		t.Fatalf("AddTasks with origin = %+v, %v", withOrigin, err)
+	} else if stored, err := s.GetTask(ctx, withOrigin[0].ID); err != nil || stored.OriginEntityID != "company-x" {
+		t.Errorf("origin entity = %q, %v; want company-x", stored.OriginEntityID, err)
+	}
 	again, err := s.AddTasks(ctx, j.ID, []store.Task{task("bag", subject.Address, "8823SJ", 2)})
 	if err != nil || len(again) != 0 {
 		t.Errorf("AddTasks of a known task = %+v, %v; want none added", again, err)
@@ -111,8 +118,8 @@ func testAddTasksUnique(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("GetJob: %v", err)
 	}
-	if len(got.Tasks) != 4 {
-		t.Errorf("job has %d tasks, want 4", len(got.Tasks))
+	if len(got.Tasks) != 5 {
+		t.Errorf("job has %d tasks, want 5 (with the one that has an origin)", len(got.Tasks))
 	}
 	// The same lookup in another job is a separate task.
 	other := mustJob(t, s, task("kvk", subject.KvK, "68750110", 0))
