@@ -21,10 +21,10 @@ func (p *Processor) planFollowUps(ctx context.Context, w *work, found []entity.E
 		return
 	}
 	var tasks []store.Task
-	for _, s := range pipeline.FollowUps(found) {
-		for _, name := range p.sourcesFor(w.purpose, s) {
-			tasks = append(tasks, store.Task{JobID: w.job.ID, Source: name,
-				SubjectType: s.Type, SubjectValue: s.Value, Depth: w.task.Depth + 1})
+	for _, f := range pipeline.FollowUps(found, w.task.Source) {
+		for _, name := range p.sourcesFor(w.purpose, f.Subject) {
+			tasks = append(tasks, store.Task{JobID: w.job.ID, Source: name, SubjectType: f.Subject.Type,
+				SubjectValue: f.Subject.Value, Depth: w.task.Depth + 1, OriginEntityID: f.Origin})
 		}
 	}
 	if len(tasks) == 0 {

@@ -74,7 +74,7 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		p.touchJob(ctx, w.job.ID)
 	}
 
-	res, fetchErr := src.Fetch(ctx, w.task.Subject())
+	res, fetchErr := p.fetch(ctx, w, src)
 	if fetchErr != nil {
 		return p.fail(ctx, w, fetchErr)
 	}
@@ -127,21 +127,26 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 	}
 	now := p.now()
 	expires := period.AddTo(now)
+	// Normalise everything before storing anything: a malformed answer
+	// fails the task with nothing partial stored, and a retry cannot fix it.
 	var found []entity.Entity
 	var hashes []string
 	for _, ev := range res.Evidence {
+		ents, err := pipeline.Normalize(ev)
+		if err != nil {
+			return nil, fmt.Errorf("%s answer (%s) is malformed: %v: %w", ev.Source, ev.Kind, err, asynq.SkipRetry)
+		}
+		found = append(found, ents...)
 		hashes = append(hashes, ev.SHA256)
+	}
+	pipeline.Relate(found, w.task.OriginEntityID)
+	for _, ev := range res.Evidence {
 		if err := p.Store.SaveEvidence(ctx, store.Evidence{
 			SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
 			FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Body: ev.Body,
 		}); err != nil {
 			return nil, fmt.Errorf("saving evidence: %w", err)
 		}
-		ents, err := pipeline.Normalize(ev)
-		if err != nil {
-			return nil, fmt.Errorf("normalising %s: %w", ev.Kind, err)
-		}
-		found = append(found, ents...)
 	}
 	ids := make([]string, 0, len(found))
 	for _, e := range found {

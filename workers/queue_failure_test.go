@@ -16,10 +16,10 @@ import (
 	"verrijk/store"
 )
 
-// A rate-limited attempt is retried after the source's Retry-After (the
-// default back-off would be 16 s or more), and the last attempt's failure
-// ends the task as failed while the earlier one only re-queued it.
-func TestRetryAfterRateLimitAndFinalAttempt(t *testing.T) {
+// A throttled lookup waits as long as the source asks (Retry-After) within
+// the same attempt, so it never uses up a retry: with MaxRetry 0 the task
+// still gets its real lookup, whose failure then ends it as failed.
+func TestRateLimitWaitsWithoutUsingARetry(t *testing.T) {
 	f := newFixture(t)
 	q := newQueue(f)
 	job := f.newJob(0, lookup{"kvk", donald})
@@ -29,7 +29,7 @@ func TestRetryAfterRateLimitAndFinalAttempt(t *testing.T) {
 		if call == 1 {
 			return nil, fmt.Errorf("searching: %w", &egress.RateLimited{RetryIn: 100 * time.Millisecond})
 		}
-		select { // hold the retry until the test has seen the first attempt's record
+		select { // hold the second call until the test has seen the wait recorded
 		case <-retrying:
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -37,35 +37,46 @@ func TestRetryAfterRateLimitAndFinalAttempt(t *testing.T) {
 		return nil, errors.New("kvk: 500 internal server error")
 	})
 	at, _ := NewEnrichTask(task)
-	if _, err := q.client.Enqueue(at, asynq.Queue(QueueName("kvk")), asynq.TaskID(task.ID), asynq.MaxRetry(1)); err != nil {
+	if _, err := q.client.Enqueue(at, asynq.Queue(QueueName("kvk")), asynq.TaskID(task.ID), asynq.MaxRetry(0)); err != nil {
 		t.Fatal(err)
 	}
 	q.startFast()
 
-	waitFor(t, "the first attempt", jobDeadline, func() bool { return f.kvk.callsFor(donald) == 2 })
+	waitFor(t, "the call after the wait", jobDeadline, func() bool { return f.kvk.callsFor(donald) == 2 })
 	got := f.task(task.ID)
-	if got.Status != store.StatusRunning || got.Attempts != 2 {
-		t.Errorf("during the retry: %s, %d attempts; want running, 2", got.Status, got.Attempts)
+	if got.Status != store.StatusRunning || got.Attempts != 1 {
+		t.Errorf("during the second call: %s, %d attempts; want running, 1", got.Status, got.Attempts)
 	}
 	if q := f.queries(task.ID); len(q) != 1 || !strings.Contains(q[0].Detail, "rate limited") {
-		t.Errorf("audit after the first attempt = %+v", q)
+		t.Errorf("audit after the throttled call = %+v", q)
 	}
 	close(retrying)
 	job = q.waitJob(job.ID)
 	got = job.Tasks[0]
-	if got.Status != store.StatusFailed || got.Attempts != 2 || got.Error != "kvk: 500 internal server error" {
-		t.Errorf("task = %s, %d attempts, %q; want failed after 2", got.Status, got.Attempts, got.Error)
+	if got.Status != store.StatusFailed || got.Attempts != 1 || got.Error != "kvk: 500 internal server error" {
+		t.Errorf("task = %s, %d attempts, %q; want failed after its one attempt", got.Status, got.Attempts, got.Error)
 	}
 	if job.Status != store.StatusFailed {
 		t.Errorf("job = %s, want failed", job.Status)
 	}
 	entries := f.queries(task.ID)
 	if len(entries) != 2 || entries[0].Result != "failed" || entries[1].Result != "failed" {
-		t.Errorf("audit = %+v, want two failed queries", entries)
+		t.Errorf("audit = %+v, want the throttled call and the failure", entries)
 	}
 	info, err := q.inspector().GetTaskInfo(QueueName("kvk"), task.ID)
 	if err != nil || info.State != asynq.TaskStateArchived {
 		t.Errorf("asynq task = %+v, %v; want archived", info, err)
+	}
+}
+
+// A source that keeps throttling past the in-attempt waits goes back to
+// Asynq, which retries without counting it as a failure.
+func TestPersistentRateLimitIsNotAFailure(t *testing.T) {
+	if isFailure(fmt.Errorf("x: %w", &egress.RateLimited{RetryIn: time.Second})) {
+		t.Error("a rate limit counts as a failure")
+	}
+	if !isFailure(errors.New("500")) {
+		t.Error("a server error does not count as a failure")
 	}
 }
 

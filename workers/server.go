@@ -43,7 +43,18 @@ func serverConfig(concurrency map[string]int, log *slog.Logger) asynq.Config {
 		Logger:          asynqLogger{log},
 		LogLevel:        asynq.WarnLevel,
 		RetryDelayFunc:  retryDelay,
+		IsFailure:       isFailure,
 	}
+}
+
+// isFailure tells Asynq whether an error uses up one of the task's
+// retries. Being throttled is not the task's failure: it waits for the
+// source and tries again with its retries intact.
+func isFailure(err error) bool { return !rateLimited(err) }
+
+func rateLimited(err error) bool {
+	var rl *egress.RateLimited
+	return errors.As(err, &rl)
 }
 
 // retryDelay waits as long as a rate-limiting source asked, and otherwise
