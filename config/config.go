@@ -7,7 +7,7 @@
 package config
 
 import (
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -67,14 +67,45 @@ type Egress struct {
 	CAFiles              []string `koanf:"ca_files"`               // extra trusted PEM files
 }
 
-// Source is one adapter's settings.
+// Source is one adapter's settings. Keys marked "<name> only" are an error
+// on any other source (see sourceOnlyKeys).
 type Source struct {
-	Enabled     bool          `koanf:"enabled"`     // default true
+	Enabled     bool          `koanf:"enabled"`     // default true (opensanctions: false)
 	BaseURL     string        `koanf:"base_url"`    // default per source, see knownSources
 	APIKey      string        `koanf:"api_key"`     // use ${ENV_VAR}; never put real keys in files
 	Rate        string        `koanf:"rate"`        // "n/s", "n/m" or "n/h", shared by all workers; default "10/s"
 	Concurrency int           `koanf:"concurrency"` // per worker process; default 4
 	Timeout     time.Duration `koanf:"timeout"`     // per request; default 15s
+	// CacheTTL keeps answers, shared by all workers, for this long; 0
+	// disables caching. Default 1h; kvk 24h, because profile calls cost
+	// money per call.
+	CacheTTL time.Duration `koanf:"cache_ttl"`
+	// MaxPages is how many Zoeken result pages one lookup reads, 1..10.
+	// kvk only; default 1.
+	MaxPages int `koanf:"max_pages"`
+	// MinScore drops matches scoring below it, (0, 1]. opensanctions only;
+	// default 0.7.
+	MinScore float64 `koanf:"min_score"`
+	// Dataset is the collection matched against, a slug such as default or
+	// sanctions. opensanctions only; default "default".
+	Dataset string `koanf:"dataset"`
+	// DataFile is a local FollowTheMoney JSON-lines export screened instead
+	// of the API; when set it must be a regular file at start-up (relative
+	// paths from the working directory). opensanctions only; default "".
+	DataFile string `koanf:"data_file"`
+	// BootstrapURL is the IANA RDAP DNS bootstrap file that maps TLDs to
+	// RDAP servers. rdap only; default https://data.iana.org/rdap/dns.json.
+	BootstrapURL string `koanf:"bootstrap_url"`
+	// TLDServers override the bootstrap file for single TLDs. rdap only;
+	// default none. A list, not a map: the only map in Config is sources.
+	// Like bootstrap_purposes it can only be set in a file.
+	TLDServers []TLDServer `koanf:"tld_servers"`
+}
+
+// TLDServer is the RDAP server of one top-level domain.
+type TLDServer struct {
+	TLD     string `koanf:"tld"`      // lower-case label without dot, e.g. "be"
+	BaseURL string `koanf:"base_url"` // http(s) URL; /domain/{name} is appended
 }
 
 // Enrichment bounds follow-up lookups.
@@ -98,46 +129,9 @@ type Purpose struct {
 	AllowedSources     []string `koanf:"allowed_sources"`
 }
 
-// Defaults shared by every source unless knownSources says otherwise.
-const (
-	defaultRate        = "10/s"
-	defaultConcurrency = 4
-	defaultTimeout     = 15 * time.Second
-)
-
-// knownSources is the one table of source names the configuration accepts,
-// with each source's defaults. A `sources.<name>` block in YAML merges over
-// these, so setting only `rate` keeps the default base_url. Adding a source
-// adapter means adding its row here (and to sources/registry.go).
-var knownSources = map[string]Source{
-	// KvK Handelsregister. The default is the public test environment with
-	// its published test key, which returns fictitious companies: a fresh
-	// install can be tried without a contract. Production is
-	// https://api.kvk.nl/api with api_key ${KVK_API_KEY}.
-	"kvk": {
-		Enabled: true, BaseURL: "https://api.kvk.nl/test/api",
-		APIKey: "l7xx1f2691f2520d487b902f4e0b57a0b197",
-		Rate:   defaultRate, Concurrency: defaultConcurrency, Timeout: defaultTimeout,
-	},
-	// BAG addresses through the PDOK Locatieserver; no key.
-	"bag": {
-		Enabled: true, BaseURL: "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
-		Rate: defaultRate, Concurrency: defaultConcurrency, Timeout: defaultTimeout,
-	},
-}
-
-// KnownSources returns the names of all configurable sources, sorted.
-func KnownSources() []string {
-	names := make([]string, 0, len(knownSources))
-	for name := range knownSources {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // Default returns the configuration used when nothing is set: one machine,
-// embedded queue, SQLite and Bleve under ./data, every known source enabled.
+// embedded queue, SQLite and Bleve under ./data, every known source present
+// and all but opensanctions (which needs a key or a data file) enabled.
 func Default() *Config {
 	c := &Config{
 		Server:  Server{Addr: "127.0.0.1:8080"},
@@ -152,6 +146,7 @@ func Default() *Config {
 		Log:        Log{Level: "info", Format: "text"},
 	}
 	for name, s := range knownSources {
+		s.TLDServers = slices.Clone(s.TLDServers)
 		c.Sources[name] = s
 	}
 	return c

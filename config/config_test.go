@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -66,7 +68,7 @@ func TestLoadUnknownKeys(t *testing.T) {
 		{name: "in purpose", yaml: "bootstrap_purposes:\n  - id: ab\n    retension: P1Y\n", err: `config: unknown key "bootstrap_purposes[0].retension"`},
 		{name: "dotted key is not a path", yaml: "server.addr: 127.0.0.1:1\n", err: `config: unknown key "server.addr"`},
 		{name: "every problem reported", yaml: "server:\n  adress: x\nqueue:\n  url: y\n", err: `unknown key "queue.url"`},
-		{name: "unknown source", yaml: "sources:\n  kvkk:\n    rate: 1/s\n", err: `config: sources.kvkk: unknown source (known: bag, kvk)`},
+		{name: "unknown source", yaml: "sources:\n  kvkk:\n    rate: 1/s\n", err: `config: sources.kvkk: unknown source (known: bag, bekendmakingen, kvk, opensanctions, rdap, rdw, wayback)`},
 		{name: "mapping expected", yaml: "server: 127.0.0.1:1\n", err: `config: server: must be a mapping`},
 		{name: "list expected", yaml: "bootstrap_purposes: {id: x}\n", err: `bootstrap_purposes: must be a list`},
 		{name: "single value expected", yaml: "data_dir: [a, b]\n", err: `data_dir: must be a single value`},
@@ -110,7 +112,7 @@ func TestLoadBadValues(t *testing.T) {
 		{name: "purpose name", yaml: strings.Replace(purpose(""), "name: N", `name: ""`, 1), err: `bootstrap_purposes[0].name: must not be empty`},
 		{name: "purpose legal basis", yaml: strings.Replace(purpose(""), "legal_basis: L", `legal_basis: " "`, 1), err: `bootstrap_purposes[0].legal_basis: must not be empty`},
 		{name: "purpose retention", yaml: strings.Replace(purpose(""), "P1Y", "one year", 1), err: `bootstrap_purposes[0].retention:`},
-		{name: "purpose source", yaml: strings.Replace(purpose(""), "[kvk]", "[kvk, rdw]", 1), err: `bootstrap_purposes[0].allowed_sources[1]: unknown source "rdw"`},
+		{name: "purpose source", yaml: strings.Replace(purpose(""), "[kvk]", "[kvk, website]", 1), err: `bootstrap_purposes[0].allowed_sources[1]: unknown source "website"`},
 		{name: "purpose duplicate", yaml: purpose("") + "  - {id: ondermijning, name: N, legal_basis: L, retention: P1Y}\n", err: `bootstrap_purposes[1].id: "ondermijning" is used by an earlier purpose`},
 	})
 }
@@ -208,7 +210,7 @@ func TestLoadEnv(t *testing.T) {
 			}
 		}},
 		{name: "unrelated variables ignored", env: []string{
-			"VERRIJK_TOKEN=abc", "VERRIJK_TEST_REDIS=1", "VERRIJK_SOURCES_RDW_RATE=x", "HOME=/root", "NOEQUALS",
+			"VERRIJK_TOKEN=abc", "VERRIJK_TEST_REDIS=1", "VERRIJK_SOURCES_WEBSITE_RATE=x", "HOME=/root", "NOEQUALS",
 		}, check: func(t *testing.T, c *Config) {
 			if !reflect.DeepEqual(c, Default()) {
 				t.Fatalf("got %+v, want defaults", c)
@@ -266,30 +268,59 @@ func TestDefaultsEqualReferenceFile(t *testing.T) {
 }
 
 // TestReferenceFileListsEveryKey keeps configs/verrijk.yaml the complete
-// reference: a new field must be documented there.
+// reference: a new field must be documented there, each source's keys in
+// that source's own block, and no source may list a key it does not use.
 func TestReferenceFileListsEveryKey(t *testing.T) {
 	b, err := os.ReadFile("../configs/verrijk.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for path := range leafPathSet() {
+	paths := leafPathSet()
+	paths["sources.rdap.tld_servers"] = nil // a list of structs: no leaf, still a key
+	for path := range paths {
 		parts := strings.Split(path, ".")
-		// each part must appear as a key, indented one level per depth
-		indent := ""
-		idx := 0
-		for _, p := range parts {
-			i := strings.Index(string(b[idx:]), "\n"+indent+p+":")
-			if i < 0 {
-				t.Errorf("configs/verrijk.yaml does not list %s", path)
-				break
+		if len(parts) == 3 && parts[0] == "sources" && !keyApplies(parts[1], parts[2]) {
+			if blockOf(string(b), parts) != "" {
+				t.Errorf("configs/verrijk.yaml lists %s, which that source does not use", path)
 			}
-			idx += i + 1
-			indent += "  "
+			continue
+		}
+		if blockOf(string(b), parts) == "" {
+			t.Errorf("configs/verrijk.yaml does not list %s", path)
 		}
 	}
 	if !strings.Contains(string(b), "\nbootstrap_purposes:") {
 		t.Error("configs/verrijk.yaml does not list bootstrap_purposes")
 	}
+}
+
+// blockOf returns the YAML text under the nested keys parts (two spaces of
+// indent per level), or "" when a key is missing at its place.
+func blockOf(doc string, parts []string) string {
+	block := "\n" + doc
+	indent := ""
+	for _, p := range parts {
+		i := strings.Index(block, "\n"+indent+p+":")
+		if i < 0 {
+			return ""
+		}
+		block = block[i+1+len(indent)+len(p)+1:]
+		// the block ends at the next line indented no deeper than the key
+		lines := strings.Split(block, "\n")
+		end := len(block)
+		off := len(lines[0]) + 1
+		for _, l := range lines[1:] {
+			trimmed := strings.TrimLeft(l, " ")
+			if trimmed != "" && !strings.HasPrefix(trimmed, "#") && len(l)-len(trimmed) <= len(indent) {
+				end = off - 1
+				break
+			}
+			off += len(l) + 1
+		}
+		block = "\n" + block[:min(end, len(block))]
+		indent += "  "
+	}
+	return block
 }
 
 func leafPathSet() map[string]reflect.Type {
@@ -298,23 +329,54 @@ func leafPathSet() map[string]reflect.Type {
 	return paths
 }
 
-func TestEveryConfigFileLoads(t *testing.T) {
-	env := []string{
-		"REDIS_PASSWORD=r", "VERRIJK_PG_PASSWORD=p", "ES_API_KEY=e", "KVK_API_KEY=k",
+// configEnv holds every secret the example configs reference.
+var configEnv = []string{
+	"REDIS_PASSWORD=r", "VERRIJK_PG_PASSWORD=p", "ES_API_KEY=e", "KVK_API_KEY=k",
+	"RDW_APP_TOKEN=rdw", "OPENSANCTIONS_API_KEY=os",
+}
+
+// offlineSampleFile is the data_file of configs/offline-test.yaml, relative
+// to the repository root where verrijk runs.
+const offlineSampleFile = "sources/opensanctions/testdata/sample.ftm.json"
+
+// inSampleDir runs the rest of the test in a fresh directory holding a file
+// at offlineSampleFile, so configs/offline-test.yaml resolves its data_file
+// without depending on the real sample. It returns the absolute configs dir.
+func inSampleDir(t *testing.T) string {
+	t.Helper()
+	configs, err := filepath.Abs("../configs")
+	if err != nil {
+		t.Fatal(err)
 	}
-	files, err := filepath.Glob("../configs/*.yaml")
+	dir := t.TempDir()
+	sample := filepath.Join(dir, filepath.FromSlash(offlineSampleFile))
+	if err := os.MkdirAll(filepath.Dir(sample), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sample, []byte("{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	return configs
+}
+
+func TestEveryConfigFileLoads(t *testing.T) {
+	configs := inSampleDir(t)
+	files, err := filepath.Glob(filepath.Join(configs, "*.yaml"))
 	if err != nil || len(files) < 3 {
 		t.Fatalf("configs: %v %v", files, err)
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			if _, err := Load(f, env); err != nil {
+			if _, err := Load(f, configEnv); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
 
-	prod, err := Load("../configs/production.yaml", env)
+func TestProductionConfig(t *testing.T) {
+	prod, err := Load("../configs/production.yaml", configEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,24 +384,74 @@ func TestEveryConfigFileLoads(t *testing.T) {
 		!strings.HasPrefix(prod.Store.DSN, "postgres://verrijk:p@") || prod.Queue.RedisURL == "" {
 		t.Errorf("production.yaml: %+v", prod)
 	}
+	if rdw := prod.Sources["rdw"]; rdw.APIKey != "rdw" || !rdw.Enabled || rdw.BaseURL != "https://opendata.rdw.nl" {
+		t.Errorf("production.yaml rdw: %+v", rdw)
+	}
+	if osc := prod.Sources["opensanctions"]; !osc.Enabled || osc.APIKey != "os" || osc.DataFile != "" ||
+		osc.BaseURL != "https://api.opensanctions.org" || osc.Dataset != "default" || osc.MinScore != 0.7 {
+		t.Errorf("production.yaml opensanctions: %+v", osc)
+	}
+	for _, p := range prod.BootstrapPurposes {
+		if !slices.Equal(slices.Sorted(slices.Values(p.AllowedSources)), KnownSources()) {
+			t.Errorf("production.yaml purpose %s allows %v", p.ID, p.AllowedSources)
+		}
+	}
 	if _, err := Load("../configs/production.yaml", nil); err == nil {
 		t.Error("production.yaml loaded without its secrets")
 	}
+	for _, drop := range []string{"RDW_APP_TOKEN", "OPENSANCTIONS_API_KEY"} {
+		env := slices.DeleteFunc(slices.Clone(configEnv), func(kv string) bool { return strings.HasPrefix(kv, drop+"=") })
+		if _, err := Load("../configs/production.yaml", env); err == nil || !strings.Contains(err.Error(), drop+" is not set") {
+			t.Errorf("production.yaml without %s: err = %v", drop, err)
+		}
+	}
+}
 
-	off, err := Load("../configs/offline-test.yaml", nil)
+func TestOfflineConfig(t *testing.T) {
+	off, err := Load(filepath.Join(inSampleDir(t), "offline-test.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkOfflineConfig(t, off)
+}
+
+// TestOfflineConfigAtRepoRoot loads the offline config where verrijk runs
+// it, against the real sample file.
+func TestOfflineConfigAtRepoRoot(t *testing.T) {
+	t.Chdir("..")
+	if _, err := os.Stat(offlineSampleFile); err != nil {
+		t.Skipf("sample not present yet: %v", err)
+	}
+	off, err := Load("configs/offline-test.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOfflineConfig(t, off)
+}
+
+func checkOfflineConfig(t *testing.T, off *Config) {
+	t.Helper()
 	want := Purpose{
 		ID: "ondermijning-signaal", Name: off.BootstrapPurposes[0].Name,
 		LegalBasis:         "AVG art. 6(1)(e); Gemeentewet art. 172 (openbare orde)",
 		ProcessingActivity: "https://register.example-gemeente.nl/verwerkingen/ondermijning",
-		Retention:          "P1Y", AllowedSources: []string{"kvk", "bag"},
+		Retention:          "P1Y",
+		AllowedSources:     []string{"kvk", "bag", "rdw", "bekendmakingen", "rdap", "wayback", "opensanctions"},
 	}
-	if !off.Egress.AllowPrivateNetworks || off.Sources["kvk"].BaseURL != "http://127.0.0.1:18081" ||
-		off.Sources["bag"].BaseURL != "http://127.0.0.1:18082" ||
-		len(off.BootstrapPurposes) != 1 || !reflect.DeepEqual(off.BootstrapPurposes[0], want) {
+	if !off.Egress.AllowPrivateNetworks || len(off.BootstrapPurposes) != 1 || !reflect.DeepEqual(off.BootstrapPurposes[0], want) {
 		t.Errorf("offline-test.yaml: %+v", off)
+	}
+	for i, name := range want.AllowedSources {
+		s := off.Sources[name]
+		if url := fmt.Sprintf("http://127.0.0.1:%d", 18081+i); s.BaseURL != url || !s.Enabled {
+			t.Errorf("offline-test.yaml %s: base_url %q enabled %v, want %s enabled", name, s.BaseURL, s.Enabled, url)
+		}
+	}
+	if got := off.Sources["rdap"].BootstrapURL; got != "http://127.0.0.1:18085/bootstrap/dns.json" {
+		t.Errorf("rdap bootstrap_url = %q", got)
+	}
+	if got := off.Sources["opensanctions"].DataFile; got != "./"+offlineSampleFile {
+		t.Errorf("opensanctions data_file = %q", got)
 	}
 }
 
@@ -367,9 +479,13 @@ func TestEnvNames(t *testing.T) {
 }
 
 // TestKnownSources pins the source table; a new adapter updates it here,
-// in configs/verrijk.yaml and in sources/registry.go together.
+// in configs/verrijk.yaml and in sources/registry together.
 func TestKnownSources(t *testing.T) {
-	if got := KnownSources(); !slices.Equal(got, []string{"bag", "kvk"}) {
+	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "wayback"}
+	if got := KnownSources(); !slices.Equal(got, want) {
 		t.Fatalf("KnownSources() = %v", got)
+	}
+	if got := slices.Sorted(maps.Keys(Default().Sources)); !slices.Equal(got, want) {
+		t.Fatalf("Default().Sources = %v", got)
 	}
 }

@@ -150,6 +150,12 @@ func (c *Config) canonicalize() {
 	if c.Sources == nil {
 		c.Sources = make(map[string]Source)
 	}
+	for name, s := range c.Sources {
+		if len(s.TLDServers) == 0 {
+			s.TLDServers = nil
+			c.Sources[name] = s
+		}
+	}
 	c.Index.Elasticsearch.Addresses = nilIfEmpty(c.Index.Elasticsearch.Addresses)
 	c.Egress.CAFiles = nilIfEmpty(c.Egress.CAFiles)
 	if len(c.BootstrapPurposes) == 0 {

@@ -16,8 +16,8 @@ import (
 const Mask = "xxxxx"
 
 // Redacted returns a deep copy of c safe to print or log: API keys are
-// masked, and passwords in the store DSN, Redis URL, proxy URL and
-// Elasticsearch addresses are masked.
+// masked, and passwords in the store DSN, Redis URL, proxy URL,
+// Elasticsearch addresses and source URLs are masked.
 func (c *Config) Redacted() *Config {
 	r := *c
 	r.Queue.RedisURL = redactURL(c.Queue.RedisURL)
@@ -33,6 +33,11 @@ func (c *Config) Redacted() *Config {
 	for name, s := range c.Sources {
 		s.APIKey = mask(s.APIKey)
 		s.BaseURL = redactURL(s.BaseURL)
+		s.BootstrapURL = redactURL(s.BootstrapURL)
+		s.TLDServers = slices.Clone(s.TLDServers)
+		for i := range s.TLDServers {
+			s.TLDServers[i].BaseURL = redactURL(s.TLDServers[i].BaseURL)
+		}
 		r.Sources[name] = s
 	}
 	r.BootstrapPurposes = slices.Clone(c.BootstrapPurposes)
@@ -82,8 +87,9 @@ func (c *Config) YAML() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// EgressConfig is the egress part as package egress takes it. The limiter
-// is left unset: it is built from the queue's Redis by the caller.
+// EgressConfig is the egress part as package egress takes it, with each
+// source's cache_ttl. The limiter and the cache are left unset: the caller
+// builds them on the queue's Redis.
 func (c *Config) EgressConfig() egress.Config {
 	return egress.Config{
 		Proxy:                c.Egress.Proxy,
@@ -91,5 +97,6 @@ func (c *Config) EgressConfig() egress.Config {
 		AllowPrivateNetworks: c.Egress.AllowPrivateNetworks,
 		MaxResponseBytes:     c.Egress.MaxResponseBytes,
 		ExtraCAFiles:         slices.Clone(c.Egress.CAFiles),
+		CacheTTL:             c.CacheTTLs(),
 	}
 }

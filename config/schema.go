@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -39,7 +40,9 @@ func join(prefix, key string) string {
 
 // leafPaths lists every dotted key path that takes a single value, with
 // sources expanded to the known source names. Lists of structs
-// (bootstrap_purposes) have no single-value form and are left out.
+// (bootstrap_purposes, tld_servers) have no single-value form and are left
+// out. Keys a source does not use (sources.bag.min_score) are kept, so
+// their variables are refused by name rather than silently ignored.
 func leafPaths(t reflect.Type, prefix string, out map[string]reflect.Type) {
 	switch {
 	case t == durationType:
@@ -76,7 +79,11 @@ func toMap(v reflect.Value) any {
 		m := make(map[string]any, v.Len())
 		iter := v.MapRange()
 		for iter.Next() {
-			m[iter.Key().String()] = toMap(iter.Value())
+			name, rendered := iter.Key().String(), toMap(iter.Value())
+			if sm, ok := rendered.(map[string]any); ok && v.Type().Elem() == sourceType {
+				dropForeign(name, sm)
+			}
+			m[name] = rendered
 		}
 		return m
 	case v.Kind() == reflect.Slice:
@@ -183,7 +190,26 @@ func (n *normalizer) sources(path string, t reflect.Type, v any) map[string]any 
 			n.fail(join(path, name), "unknown source (known: %s)", strings.Join(KnownSources(), ", "))
 			continue
 		}
-		out[name] = n.object(join(path, name), t.Elem(), m[name])
+		out[name] = n.object(join(path, name), t.Elem(), n.ownKeys(join(path, name), name, m[name]))
+	}
+	return out
+}
+
+// ownKeys reports keys that source does not use (min_score on bag) and
+// returns v without them. The defaults never hold such keys (Map drops
+// them), so any found here came from the file or the environment.
+func (n *normalizer) ownKeys(path, source string, v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	out := make(map[string]any, len(m))
+	for _, key := range sortedKeys(m) {
+		if !keyApplies(source, key) {
+			n.fail(join(path, key), "%s", onlyUsedBy(key))
+			continue
+		}
+		out[key] = m[key]
 	}
 	return out
 }
@@ -242,6 +268,15 @@ func (n *normalizer) basic(path string, kind reflect.Kind, v any) any {
 			return int(i)
 		}
 		return i
+	case reflect.Float64:
+		// YAML gives float64 or int; the environment gives text. Both go
+		// through the text so the error is the same.
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			n.fail(path, "%s is not a number", show(s, secret))
+			return nil
+		}
+		return f
 	default:
 		n.fail(path, "unsupported type %s", kind)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"verrijk/egress"
 	"verrijk/retention"
 )
 
@@ -23,11 +22,15 @@ const (
 	maxConcurrency     = 256
 	maxSourceTimeout   = 10 * time.Minute
 	maxResponseCeiling = 1 << 30 // 1 GiB; larger bodies belong in a bulk import, not a lookup
+	maxCacheTTL        = 30 * 24 * time.Hour
+	maxPagesLimit      = 10
 )
 
 var (
 	purposeIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 	indexPrefixPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+	datasetPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+	tldPattern         = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
 // Validate checks every value and reports all problems, each naming its
@@ -146,23 +149,6 @@ func (v *validator) egress(e Egress) {
 		if strings.TrimSpace(f) == "" {
 			v.fail(fmt.Sprintf("egress.ca_files[%d]", i), "must not be empty")
 		}
-	}
-}
-
-func (v *validator) source(path, name string, s Source) {
-	if _, ok := knownSources[name]; !ok {
-		v.fail(path, "unknown source (known: %s)", strings.Join(KnownSources(), ", "))
-		return
-	}
-	v.httpURL(path+".base_url", s.BaseURL)
-	if _, err := egress.ParseRate(s.Rate); err != nil {
-		v.fail(path+".rate", "%v", err)
-	}
-	if s.Concurrency < 1 || s.Concurrency > maxConcurrency {
-		v.fail(path+".concurrency", "%d is out of range 1..%d", s.Concurrency, maxConcurrency)
-	}
-	if s.Timeout <= 0 || s.Timeout > maxSourceTimeout {
-		v.fail(path+".timeout", "%s is out of range (0s, %s]", s.Timeout, maxSourceTimeout)
 	}
 }
 

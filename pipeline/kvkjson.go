@@ -65,28 +65,43 @@ type kvkRegistratie struct {
 // kvkVestiging is a Vestigingsprofiel, and the hoofdvestiging embedded in
 // a Basisprofiel.
 type kvkVestiging struct {
-	Vestigingsnummer       text           `json:"vestigingsnummer"`
-	KvkNummer              text           `json:"kvkNummer"`
-	Rsin                   text           `json:"rsin"`
-	StatutaireNaam         text           `json:"statutaireNaam"`
-	EersteHandelsnaam      text           `json:"eersteHandelsnaam"`
-	IndHoofdvestiging      text           `json:"indHoofdvestiging"`
-	TotaalWerkzamePersonen num            `json:"totaalWerkzamePersonen"`
-	Handelsnamen           []kvkNaam      `json:"handelsnamen"`
-	Adressen               []kvkAdres     `json:"adressen"`
-	Websites               []text         `json:"websites"`
-	SbiActiviteiten        []kvkSBI       `json:"sbiActiviteiten"`
-	MaterieleRegistratie   kvkRegistratie `json:"materieleRegistratie"`
-	Links                  links          `json:"links"`
-	HalLinks               links          `json:"_links"`
+	Vestigingsnummer        text `json:"vestigingsnummer"`
+	KvkNummer               text `json:"kvkNummer"`
+	Rsin                    text `json:"rsin"`
+	StatutaireNaam          text `json:"statutaireNaam"`
+	EersteHandelsnaam       text `json:"eersteHandelsnaam"`
+	IndHoofdvestiging       text `json:"indHoofdvestiging"`
+	IndCommercieleVestiging text `json:"indCommercieleVestiging"`
+	TotaalWerkzamePersonen  num  `json:"totaalWerkzamePersonen"`
+	// IndAdresAfgeschermd and VolledigAdres are the address of a
+	// vestiging in a /vestigingen list (VestigingBasis).
+	IndAdresAfgeschermd  text           `json:"indAdresAfgeschermd"`
+	VolledigAdres        text           `json:"volledigAdres"`
+	Handelsnamen         []kvkNaam      `json:"handelsnamen"`
+	Adressen             []kvkAdres     `json:"adressen"`
+	Websites             []text         `json:"websites"`
+	SbiActiviteiten      []kvkSBI       `json:"sbiActiviteiten"`
+	MaterieleRegistratie kvkRegistratie `json:"materieleRegistratie"`
+	Links                links          `json:"links"`
+	HalLinks             links          `json:"_links"`
 }
 
 type kvkEigenaar struct {
 	Rsin                  text       `json:"rsin"`
 	Rechtsvorm            text       `json:"rechtsvorm"`
 	UitgebreideRechtsvorm text       `json:"uitgebreideRechtsvorm"`
+	DatumUitschrijving    text       `json:"datumUitschrijving"`
 	Adressen              []kvkAdres `json:"adressen"`
 	Websites              []text     `json:"websites"`
+	Links                 links      `json:"links"`
+	HalLinks              links      `json:"_links"`
+}
+
+// kvkVestigingen is the answer of /basisprofielen/{n}/vestigingen.
+type kvkVestigingen struct {
+	KvkNummer               text           `json:"kvkNummer"`
+	TotaalAantalVestigingen num            `json:"totaalAantalVestigingen"`
+	Vestigingen             []kvkVestiging `json:"vestigingen"`
 }
 
 type kvkBasisprofiel struct {

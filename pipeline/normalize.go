@@ -22,6 +22,9 @@ var normalizers = map[string]Normalizer{
 	"kvk.vestigingsprofiel": normalizeKvKVestigingsprofiel,
 	"kvk.empty":             noEntities,
 	"bag.free":              normalizeBAGFree,
+	"bekendmakingen.sru":    normalizeBekendmakingenSRU,
+	"rdw.voertuig":          normalizeRDWVoertuig,
+	"rdw.brandstof":         normalizeRDWBrandstof,
 }
 
 // noEntities is the normaliser of an empty answer: kept as evidence of

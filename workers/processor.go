@@ -222,7 +222,7 @@ func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
 	msg := fmt.Sprintf("attempt %d failed, will retry: %v", w.attempt, cause)
 	if permanent {
 		status = store.StatusFailed
-		msg = cause.Error()
+		msg = strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
 	}
 	if err := p.logQuery(ctx, w, audit.ResultFailed, cause.Error()); err != nil {
 		p.logger().Error("audit write failed", "task", w.task.ID, "err", err)

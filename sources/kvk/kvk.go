@@ -1,5 +1,6 @@
 // Package kvk is the adapter for the Handelsregister of the Kamer van
-// Koophandel: API Zoeken v2, Basisprofiel v1 and Vestigingsprofiel v1.
+// Koophandel: API Zoeken v2, Basisprofiel v1 (with its /eigenaar,
+// /hoofdvestiging and /vestigingen resources) and Vestigingsprofiel v1.
 //
 // What the service does, as learned from its OpenAPI documents (copies in
 // shared/specs/kvk) and recorded test-environment answers:
@@ -9,27 +10,47 @@
 //     (IPD5200 for Zoeken, IPD0005/IPD0007 for the profiles): an empty
 //     answer, not a failure.
 //   - An unknown or malformed query parameter is a 400 (IPD1999, IPD0004 …);
-//     the service rejects parameters it does not know.
+//     the service rejects parameters it does not know. /vestigingen has no
+//     geoData parameter; the other profile resources do.
+//   - Zoeken: huisnummer only together with postcode, so a search by street
+//     is straatnaam + plaats without a number. At most 100 results per page
+//     (resultatenPerPagina) and 1000 in all (pagina*100 ≤ 1000); an answer
+//     has pagina, resultatenPerPagina, totaal and, when there is a next page,
+//     "volgende". A v2 result's address has only type, straatnaam and plaats.
 //   - Links appear both as "_links" (object keyed by rel) and "links"
 //     (array of {rel, href}); this adapter builds its own URLs from base_url
 //     and never follows them, so replayed answers stay on the replay server.
+//   - /vestigingen lists every vestiging of a KvK number in one answer
+//     (no paging): vestigingsnummer, eersteHandelsnaam, indHoofdvestiging,
+//     indAdresAfgeschermd, indCommercieleVestiging and volledigAdres, the
+//     only place besides a Vestigingsprofiel where a nevenvestiging's house
+//     number and postcode appear.
+//   - TLS: api.kvk.nl (test and production) serves a chain under "Staat der
+//     Nederlanden Private Root CA – G1", absent from common trust stores.
+//     Add its PEM file to egress.ca_files (config); the adapter itself never
+//     touches TLS.
 //
-// Cost: Zoeken is free, every profile call is billed. So Zoeken runs first
-// and acts as the gate: a profile is fetched only when Zoeken found the
-// number, and only one (the Basisprofiel embeds the hoofdvestiging, so
-// /hoofdvestiging and /eigenaar are never asked separately). Zoeken is read
-// once, first page only, at its maximum of 100 results per page: a name
-// search that needs more pages is too broad to enrich a signal with, and
-// every extra page is another call against the monthly quota.
+// Cost, per subject (Zoeken is free; every profile call is billed, so
+// Zoeken runs first and gates them; a 404 "not found" is kept as evidence):
+//   - kvk: Zoeken (MaxPages pages at most) + Basisprofiel, whose _embedded
+//     holds the eigenaar (legal form, RSIN) and the hoofdvestiging. Only
+//     when _embedded lacks one of them is /eigenaar or (if Zoeken listed a
+//     hoofdvestiging) /hoofdvestiging asked. /vestigingen is asked only
+//     when Zoeken listed a nevenvestiging or did not show every result, so
+//     a company with one vestiging costs exactly one billed call.
+//   - vestiging: Zoeken + Vestigingsprofiel (one billed call).
+//   - rsin, name, address, street: Zoeken only (free). The KvK numbers found
+//     become follow-up kvk subjects, which pay for their own profiles.
+//
+// Zoeken is read at its maximum of 100 results per page, up to
+// sources.Config.MaxPages pages (default 1, at most 10): a name search that
+// needs more is too broad to enrich a signal with, and each page is another
+// call against the monthly quota. Every page is its own evidence.
 package kvk
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/hibiken/asynq"
@@ -46,9 +67,17 @@ const Name = "kvk"
 const (
 	KindZoeken            = "kvk.zoeken"
 	KindBasisprofiel      = "kvk.basisprofiel"
+	KindEigenaar          = "kvk.eigenaar"
+	KindHoofdvestiging    = "kvk.hoofdvestiging"
+	KindVestigingen       = "kvk.vestigingen"
 	KindVestigingsprofiel = "kvk.vestigingsprofiel"
 	KindEmpty             = "kvk.empty"
 )
+
+// Street is the subject type of an address written as street and place,
+// "Hoofdstraat 12, Amsterdam". pipeline/subject does not define it yet;
+// until it does, no subject of this type can be made outside tests.
+const Street subject.Type = "street"
 
 const (
 	// DefaultBaseURL is the test environment, so a new installation gets
@@ -59,11 +88,14 @@ const (
 	TestAPIKey = "l7xx1f2691f2520d487b902f4e0b57a0b197"
 	// MaxResults is the page size asked from Zoeken (its maximum).
 	MaxResults = 100
+	// PageLimit is the most Zoeken pages a lookup reads: Zoeken shows at
+	// most 1000 results, ten pages of 100.
+	PageLimit = 10
 )
 
 // Defaults is the configuration used when config leaves a field empty.
 func Defaults() sources.Config {
-	return sources.Config{BaseURL: DefaultBaseURL, APIKey: TestAPIKey}
+	return sources.Config{BaseURL: DefaultBaseURL, APIKey: TestAPIKey, MaxPages: 1}
 }
 
 // Source looks subjects up in the Handelsregister.
@@ -78,6 +110,7 @@ var _ sources.Source = (*Source)(nil)
 func New(c *egress.Client, cfg sources.Config) *Source {
 	cfg = cfg.WithDefaults(Defaults())
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg.MaxPages = min(max(cfg.MaxPages, 1), PageLimit)
 	return &Source{client: c, cfg: cfg}
 }
 
@@ -87,113 +120,31 @@ func (s *Source) Name() string { return Name }
 // Accepts implements sources.Source.
 func (s *Source) Accepts(t subject.Type) bool {
 	switch t {
-	case subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address:
+	case subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address, Street:
 		return true
 	}
 	return false
 }
 
-// Fetch asks Zoeken and, for a KvK or vestiging number it found, the one
-// profile that belongs to it.
+// Fetch asks Zoeken and, for a KvK or vestiging number it found, the
+// profiles that belong to it (see the package doc for what each costs).
 func (s *Source) Fetch(ctx context.Context, subj subject.Subject) (*sources.Result, error) {
 	q, err := zoekenQuery(subj)
 	if err != nil {
 		return nil, fmt.Errorf("kvk: %w: %w", err, asynq.SkipRetry)
 	}
 	res := &sources.Result{}
-	found, err := s.get(ctx, res, "/v2/zoeken?"+q.Encode(), KindZoeken, "searching")
-	if err != nil || !found {
+	z, err := s.zoeken(ctx, res, q)
+	if err != nil || !z.found {
 		return res, err
 	}
 	res.Found = true
 	switch subj.Type {
 	case subject.KvK:
-		_, err = s.get(ctx, res, "/v1/basisprofielen/"+url.PathEscape(subj.Value)+"?geoData=false",
-			KindBasisprofiel, "fetching basisprofiel")
+		err = s.basisprofiel(ctx, res, subj.Value, z)
 	case subject.Vestiging:
-		_, err = s.get(ctx, res, "/v1/vestigingsprofielen/"+url.PathEscape(subj.Value),
+		_, _, err = s.get(ctx, res, "/v1/vestigingsprofielen/"+pathNumber(subj.Value),
 			KindVestigingsprofiel, "fetching vestigingsprofiel")
 	}
 	return res, err
-}
-
-// zoekenQuery maps a subject onto Zoeken's parameters. Inactive
-// registrations are included on purpose: a dissolved company behind an
-// address is exactly what an undermining analyst wants to see.
-func zoekenQuery(subj subject.Subject) (url.Values, error) {
-	q := url.Values{}
-	switch subj.Type {
-	case subject.KvK:
-		q.Set("kvkNummer", subj.Value)
-	case subject.Vestiging:
-		q.Set("vestigingsnummer", subj.Value)
-	case subject.RSIN:
-		q.Set("rsin", subj.Value)
-	case subject.Name:
-		if strings.TrimSpace(subj.Value) == "" {
-			return nil, fmt.Errorf("empty name")
-		}
-		q.Set("naam", subj.Value)
-	case subject.Address:
-		a, err := subject.ParseAddress(subj.Value)
-		if err != nil {
-			return nil, err
-		}
-		// Zoeken has no parameter for a huisnummertoevoeging: the search
-		// is by postcode, number and letter, and the normaliser keeps
-		// every vestiging at that number.
-		q.Set("postcode", a.Postcode)
-		q.Set("huisnummer", strconv.Itoa(a.HouseNumber))
-		if a.Letter != "" {
-			q.Set("huisletter", a.Letter)
-		}
-	default:
-		return nil, fmt.Errorf("subject type %q is not supported", subj.Type)
-	}
-	q.Set("inclusiefInactieveRegistraties", "true")
-	q.Set("resultatenPerPagina", strconv.Itoa(MaxResults))
-	return q, nil
-}
-
-// get performs one call, appends its evidence to res and reports whether
-// the service found something. An empty answer (404 with a fout body) is
-// kept as evidence of kind KindEmpty.
-func (s *Source) get(ctx context.Context, res *sources.Result, path, kind, what string) (bool, error) {
-	resp, err := s.client.Do(ctx, egress.Request{
-		Source:  Name,
-		URL:     s.cfg.BaseURL + path,
-		Header:  http.Header{"Apikey": {s.cfg.APIKey}, "Accept": {"application/json"}},
-		Timeout: s.cfg.Timeout,
-	})
-	if err != nil {
-		return false, fmt.Errorf("kvk: %s: %w", what, err)
-	}
-	if resp.Status == http.StatusNotFound {
-		if _, ok := parseFout(resp.Body); ok {
-			res.Evidence = append(res.Evidence, evidence(resp, KindEmpty))
-			return false, nil
-		}
-	}
-	if err := checkStatus(resp); err != nil {
-		return false, fmt.Errorf("kvk: %s: %w", what, err)
-	}
-	var body struct {
-		Totaal     *int              `json:"totaal"`
-		Resultaten []json.RawMessage `json:"resultaten"`
-	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		return false, fmt.Errorf("kvk: %s: malformed answer: %w", what, err)
-	}
-	res.Evidence = append(res.Evidence, evidence(resp, kind))
-	if kind == KindZoeken {
-		return len(body.Resultaten) > 0 || (body.Totaal != nil && *body.Totaal > 0), nil
-	}
-	return true, nil
-}
-
-func evidence(resp *egress.Response, kind string) sources.Evidence {
-	return sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	}
 }

@@ -48,7 +48,15 @@ func TestFetchAgainstReplay(t *testing.T) {
 		profiles  int // billed profile calls
 		wantQuery string
 	}{
-		{subject.Subject{Type: subject.KvK, Value: "68750110"}, true, "kvk.zoeken kvk.basisprofiel", 1, "kvkNummer=68750110"},
+		// A nevenvestiging in Zoeken: the branch list is worth its call.
+		{subject.Subject{Type: subject.KvK, Value: "68750110"}, true, "kvk.zoeken kvk.basisprofiel kvk.vestigingen", 2, "kvkNummer=68750110"},
+		{subject.Subject{Type: subject.KvK, Value: "69599084"}, true, "kvk.zoeken kvk.basisprofiel kvk.vestigingen", 2, "kvkNummer=69599084"},
+		// One vestiging, embedded in the Basisprofiel: one billed call.
+		{subject.Subject{Type: subject.KvK, Value: "69599068"}, true, "kvk.zoeken kvk.basisprofiel", 1, "kvkNummer=69599068"},
+		// A rechtspersoon without vestiging: no hoofdvestiging to ask for.
+		{subject.Subject{Type: subject.KvK, Value: "90000749"}, true, "kvk.zoeken kvk.basisprofiel", 1, "kvkNummer=90000749"},
+		{subject.Subject{Type: kvk.Street, Value: "Hizzaarderlaan 3A, Lollum"}, true, "kvk.zoeken", 0, "plaats=Lollum&resultatenPerPagina=100&straatnaam=Hizzaarderlaan"},
+		{subject.Subject{Type: kvk.Street, Value: "Kalverstraat 1, Amsterdam"}, false, "kvk.empty", 0, "straatnaam=Kalverstraat"},
 		{subject.Subject{Type: subject.Vestiging, Value: "000037178598"}, true, "kvk.zoeken kvk.vestigingsprofiel", 1, "vestigingsnummer=000037178598"},
 		{subject.Subject{Type: subject.RSIN, Value: "857587973"}, true, "kvk.zoeken", 0, "rsin=857587973"},
 		{subject.Subject{Type: subject.Name, Value: "Test BV Donald"}, true, "kvk.zoeken", 0, "naam=Test+BV+Donald"},
@@ -128,7 +136,8 @@ func TestBadRequestIsPermanent(t *testing.T) {
 }
 
 func TestMalformedSubjectIsPermanent(t *testing.T) {
-	for _, s := range []subject.Subject{{Type: subject.Address, Value: "Hoofdstraat 12"}, {Type: subject.Plate, Value: "6TJR64"}, {Type: subject.Name, Value: " "}} {
+	for _, s := range []subject.Subject{{Type: subject.Address, Value: "Hoofdstraat 12"}, {Type: subject.Plate, Value: "6TJR64"},
+		{Type: subject.Name, Value: " "}, {Type: kvk.Street, Value: "Hoofdstraat 12 Amsterdam"}, {Type: kvk.Street, Value: "12, Amsterdam"}} {
 		_, err := newSource(t, "http://127.0.0.1:1", "k").Fetch(context.Background(), s)
 		if !errors.Is(err, asynq.SkipRetry) {
 			t.Errorf("%s gave %v; want SkipRetry", s, err)
@@ -139,7 +148,7 @@ func TestMalformedSubjectIsPermanent(t *testing.T) {
 func TestAccepts(t *testing.T) {
 	s := newSource(t, "", "")
 	for typ, want := range map[subject.Type]bool{subject.KvK: true, subject.Vestiging: true, subject.RSIN: true,
-		subject.Name: true, subject.Address: true, subject.Plate: false, subject.Domain: false} {
+		subject.Name: true, subject.Address: true, kvk.Street: true, subject.Plate: false, subject.Domain: false} {
 		if s.Accepts(typ) != want {
 			t.Errorf("Accepts(%s) = %v", typ, !want)
 		}

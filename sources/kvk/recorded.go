@@ -7,5 +7,5 @@ import "embed"
 // replay them from any binary: the offline demo (`verrijk serve` with the
 // replay config) has no files on disk to read.
 //
-//go:embed testdata/zoeken testdata/basisprofielen testdata/vestigingsprofielen testdata/errors
+//go:embed testdata/zoeken testdata/basisprofielen testdata/vestigingen testdata/vestigingsprofielen testdata/errors
 var Recorded embed.FS

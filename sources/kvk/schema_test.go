@@ -25,6 +25,7 @@ func TestRecordedAnswersMatchTheSpecs(t *testing.T) {
 	dirs := []struct{ dir, doc, path, status, ctype string }{
 		{"zoeken", "zoeken", "/zoeken", "200", "application/hal+json"},
 		{"basisprofielen", "basis", "/basisprofielen/{kvkNummer}", "200", "application/hal+json"},
+		{"vestigingen", "basis", "/basisprofielen/{kvkNummer}/vestigingen", "200", "application/hal+json"},
 		{"vestigingsprofielen", "vest", "/v1/vestigingsprofielen/{vestigingsnummer}", "default", "application/hal+json"},
 		{"errors", "zoeken", "/zoeken", "404", "application/json"},
 	}

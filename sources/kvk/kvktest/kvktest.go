@@ -1,9 +1,12 @@
 // Package kvktest replays recorded KvK answers at the real paths
-// (/v2/zoeken, /v1/basisprofielen/{n}, /v1/vestigingsprofielen/{n}) and
-// behaves like the service where the adapter depends on it: the apikey
-// header is checked (401), unknown query parameters are refused (400
-// IPD1999), unknown numbers get a 404 with a fout body. End-to-end tests
-// and the offline demo point sources.kvk.base_url at it.
+// (/v2/zoeken, /v1/basisprofielen/{n} and its /eigenaar, /hoofdvestiging
+// and /vestigingen, /v1/vestigingsprofielen/{n}) and behaves like the
+// service where the adapter depends on it: the apikey header is checked
+// (401), unknown query parameters are refused (400 IPD1999), paging limits
+// are enforced, unknown numbers and pages past the last get a 404 with a
+// fout body. /eigenaar and /hoofdvestiging answer with the part the
+// recorded Basisprofiel embeds, as the service does. End-to-end tests and
+// the offline demo point sources.kvk.base_url at it.
 package kvktest
 
 import (
@@ -15,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"verrijk/sources/kvk"
@@ -40,7 +44,8 @@ var ZoekenParams = []string{
 	"inclusiefInactieveRegistraties", "pagina", "resultatenPerPagina",
 }
 
-// ProfileParams are the query parameters of the profile endpoints.
+// ProfileParams are the query parameters of the profile endpoints, except
+// /vestigingen, which takes none.
 var ProfileParams = []string{"geoData"}
 
 // Handler serves the recorded answers and counts the requests it got.
@@ -78,11 +83,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(p, "/v2/zoeken"):
 		h.zoeken(w, r.URL.Query())
 	case strings.Contains(p, "/v1/basisprofielen/"):
-		n := p[strings.LastIndex(p, "/v1/basisprofielen/")+len("/v1/basisprofielen/"):]
-		profile(w, r.URL.Query(), "basisprofielen", n, kvkNumber, "IPD0004", "IPD0005", "KVK-nummer")
+		rest := p[strings.LastIndex(p, "/v1/basisprofielen/")+len("/v1/basisprofielen/"):]
+		n, sub, _ := strings.Cut(rest, "/")
+		basisprofiel(w, r.URL.Query(), n, sub)
 	case strings.Contains(p, "/v1/vestigingsprofielen/"):
 		n := p[strings.LastIndex(p, "/v1/vestigingsprofielen/")+len("/v1/vestigingsprofielen/"):]
-		profile(w, r.URL.Query(), "vestigingsprofielen", n, vesNumber, "IPD0006", "IPD0007", "vestigingsnummer")
+		profile(w, r.URL.Query(), "vestigingsprofielen", n, vesNumber, "IPD0006", "IPD0007", "vestigingsnummer", ProfileParams)
 	default:
 		writeFout(w, http.StatusNotFound, "IPD0001", "Het gevraagde product bestaat niet.")
 	}
@@ -109,6 +115,18 @@ func (h *Handler) zoeken(w http.ResponseWriter, q url.Values) {
 		writeFout(w, http.StatusBadRequest, "IPD1998", "Postcode en huisnummer mogen alleen samen gezocht worden.")
 		return
 	}
+	for _, l := range []struct {
+		param    string
+		min, max int
+	}{{"pagina", 1, 1000}, {"resultatenPerPagina", 1, 100}} {
+		if v := q.Get(l.param); v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < l.min || n > l.max {
+				writeFout(w, http.StatusBadRequest, "IPD1999",
+					fmt.Sprintf("De volgende opgegeven parameter(s) is(zijn) ongeldig: [%s]", l.param))
+				return
+			}
+		}
+	}
 	if name := ZoekenFile(q); name != "" {
 		if serveFile(w, http.StatusOK, "zoeken/"+name) {
 			return
@@ -118,8 +136,17 @@ func (h *Handler) zoeken(w http.ResponseWriter, q url.Values) {
 }
 
 // ZoekenFile names the recorded file that answers a Zoeken query, keyed
-// by its identifying parameter; "" when the query has none.
+// by its identifying parameter, with "-p<n>" for a page after the first;
+// "" when the query has none.
 func ZoekenFile(q url.Values) string {
+	name := zoekenKey(q)
+	if p := q.Get("pagina"); name != "" && p != "" && p != "1" {
+		name = strings.TrimSuffix(name, ".json") + "-p" + p + ".json"
+	}
+	return name
+}
+
+func zoekenKey(q url.Values) string {
 	switch {
 	case q.Get("kvkNummer") != "":
 		return "kvknummer-" + q.Get("kvkNummer") + ".json"
@@ -131,6 +158,8 @@ func ZoekenFile(q url.Values) string {
 		return "adres-" + strings.ToUpper(q.Get("postcode")) + "-" + q.Get("huisnummer") + strings.ToUpper(q.Get("huisletter")) + ".json"
 	case q.Get("naam") != "":
 		return "naam-" + slug(q.Get("naam")) + ".json"
+	case q.Get("straatnaam") != "":
+		return "straat-" + slug(q.Get("straatnaam")) + "-" + slug(q.Get("plaats")) + ".json"
 	}
 	return ""
 }
@@ -141,8 +170,8 @@ func slug(s string) string {
 	}), "-")
 }
 
-func profile(w http.ResponseWriter, q url.Values, dir, n string, re *regexp.Regexp, badCode, missingCode, what string) {
-	if bad := unknownParams(q, ProfileParams); len(bad) > 0 {
+func profile(w http.ResponseWriter, q url.Values, dir, n string, re *regexp.Regexp, badCode, missingCode, what string, known []string) {
+	if bad := unknownParams(q, known); len(bad) > 0 {
 		writeFout(w, http.StatusBadRequest, "IPD1999",
 			fmt.Sprintf("De volgende opgegeven parameter(s) is(zijn) ongeldig: [%s]", strings.Join(bad, ", ")))
 		return

@@ -52,6 +52,16 @@ func TestBehavesLikeKvK(t *testing.T) {
 		{"/v1/basisprofielen/68750110?geoData=false", kvk.TestAPIKey, 200, ""},
 		{"/v1/basisprofielen/68750110?geo=1", kvk.TestAPIKey, 400, "IPD1999"},
 		{"/v1/basisprofielen/12345678", kvk.TestAPIKey, 404, "IPD0005"},
+		{"/v1/basisprofielen/68750110/vestigingen", kvk.TestAPIKey, 200, ""},
+		{"/v1/basisprofielen/68750110/vestigingen?geoData=false", kvk.TestAPIKey, 400, "IPD1999"},
+		{"/v1/basisprofielen/68750110/eigenaar?geoData=false", kvk.TestAPIKey, 200, ""},
+		{"/v1/basisprofielen/68750110/hoofdvestiging", kvk.TestAPIKey, 200, ""},
+		{"/v1/basisprofielen/90000749/hoofdvestiging", kvk.TestAPIKey, 404, "IPD0005"},
+		{"/v1/basisprofielen/68750110/functionarissen", kvk.TestAPIKey, 404, "IPD0001"},
+		{"/v2/zoeken?kvkNummer=68750110&pagina=2", kvk.TestAPIKey, 404, "IPD5200"},
+		{"/v2/zoeken?kvkNummer=68750110&pagina=0", kvk.TestAPIKey, 400, "IPD1999"},
+		{"/v2/zoeken?kvkNummer=68750110&resultatenPerPagina=101", kvk.TestAPIKey, 400, "IPD1999"},
+		{"/v2/zoeken?straatnaam=Hizzaarderlaan&plaats=Lollum", kvk.TestAPIKey, 200, ""},
 		{"/v1/vestigingsprofielen/000037178598", kvk.TestAPIKey, 200, ""},
 		{"/v1/vestigingsprofielen/000000000001", kvk.TestAPIKey, 404, "IPD0007"},
 	}
@@ -61,7 +71,7 @@ func TestBehavesLikeKvK(t *testing.T) {
 			t.Errorf("%s (key %q): %d %s; want %d %s", c.path, c.key, status, code, c.status, c.code)
 		}
 	}
-	if srv.Requests() != len(cases) || srv.RequestsTo("/v1/basisprofielen/") != 3 {
+	if srv.Requests() != len(cases) || srv.RequestsTo("/v1/basisprofielen/") != 9 {
 		t.Errorf("counted %d requests, %d basisprofielen", srv.Requests(), srv.RequestsTo("/v1/basisprofielen/"))
 	}
 }
