@@ -16,4 +16,4 @@ WORKDIR /var/lib/verrijk
 ENV VERRIJK_DATA_DIR=/var/lib/verrijk
 EXPOSE 8080
 ENTRYPOINT ["verrijk"]
-CMD ["serve", "--config", "/etc/verrijk/production.yaml"]
+CMD ["serve", "--config", "/etc/verrijk/compose.yaml"]

@@ -24,9 +24,13 @@ type Deps struct {
 	Enqueue func(ctx context.Context, tasks ...store.Task) error
 	// Sources are the enabled adapters by name; Known lists every name
 	// that exists, enabled or not.
-	Sources  map[string]sources.Source
-	Known    []string
-	MaxDepth int
+	Sources map[string]sources.Source
+	Known   []string
+	// Adapters holds every adapter, enabled or not (to say what each
+	// accepts); SourceSettings their configuration, for GET /sources.
+	Adapters       map[string]sources.Source
+	SourceSettings []SourceSetting
+	MaxDepth       int
 	// Ready reports whether the store, queue and index can be used.
 	Ready   func(ctx context.Context) error
 	Metrics http.Handler // may be nil
@@ -62,6 +66,7 @@ func New(d Deps) http.Handler {
 	route("POST /api/v1/purposes", []string{RoleAdmin}, s.createPurpose)
 	route("PUT /api/v1/purposes/{id}", []string{RoleAdmin}, s.updatePurpose)
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
+	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})

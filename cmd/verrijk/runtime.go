@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"verrijk/api"
 	"verrijk/audit"
 	"verrijk/config"
 	"verrijk/egress"
@@ -37,15 +38,16 @@ type runtime struct {
 	client   *asynq.Client
 	inspect  *asynq.Inspector
 	enqueuer *workers.Enqueuer
-	sources  map[string]sources.Source
-	mini     *miniredis.Miniredis // embedded Redis, when queue.redis_url is empty
+	sources  map[string]sources.Source // enabled adapters
+	adapters map[string]sources.Source // every adapter, enabled or not
+	mini     *miniredis.Miniredis      // embedded Redis, when queue.redis_url is empty
 	closers  []func() error
 }
 
 // openRuntime opens the store (migrated, purposes seeded), the queue and
 // the sources; withIndex also opens the index.
 func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, withIndex bool) (*runtime, error) {
-	rt := &runtime{cfg: cfg, log: log, sources: map[string]sources.Source{}}
+	rt := &runtime{cfg: cfg, log: log, sources: map[string]sources.Source{}, adapters: map[string]sources.Source{}}
 	if err := rt.openStore(ctx); err != nil {
 		rt.Close()
 		return nil, err
@@ -123,17 +125,18 @@ func (rt *runtime) openSources() error {
 	}
 	ec := rt.cfg.EgressConfig()
 	ec.Limiter = egress.NewRedisLimiter(rt.redis, rates)
+	ec.Cache = egress.NewRedisCache(rt.redis)
 	client, err := egress.New(ec)
 	if err != nil {
 		return fmt.Errorf("egress: %w", err)
 	}
 	for _, name := range registry.Names() {
-		sc, ok := rt.cfg.Sources[name]
-		if !ok || !sc.Enabled {
-			continue
+		sc := rt.cfg.Sources[name]
+		src, _ := registry.New(name, client, sc.AdapterConfig())
+		rt.adapters[name] = src
+		if sc.Enabled {
+			rt.sources[name] = src
 		}
-		src, _ := registry.New(name, client, sources.Config{BaseURL: sc.BaseURL, APIKey: sc.APIKey, Timeout: sc.Timeout})
-		rt.sources[name] = src
 	}
 	return nil
 }
@@ -163,6 +166,17 @@ func (rt *runtime) processor() *workers.Processor {
 // reconciler re-queues what Redis lost and ends what Asynq gave up on.
 func (rt *runtime) reconciler() *workers.Reconciler {
 	return &workers.Reconciler{Store: rt.store, Enqueue: rt.enqueuer.Enqueue, Inspector: rt.inspect, Log: rt.log}
+}
+
+// sourceSettings is the configuration of every source, as the API shows it.
+func (rt *runtime) sourceSettings() []api.SourceSetting {
+	var out []api.SourceSetting
+	for _, name := range config.KnownSources() {
+		sc := rt.cfg.Sources[name]
+		out = append(out, api.SourceSetting{Name: name, Enabled: sc.Enabled, BaseURL: sc.BaseURL, Rate: sc.Rate,
+			Concurrency: sc.Concurrency, Timeout: sc.Timeout, CacheTTL: sc.CacheTTL, HasAPIKey: sc.APIKey != ""})
+	}
+	return out
 }
 
 // concurrency returns each enabled source's worker concurrency.

@@ -71,6 +71,7 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
+		Adapters: rt.adapters, SourceSettings: rt.sourceSettings(),
 		Ready: rt.ready, Metrics: metricsHandler(), Web: web.Handler(log), Log: log})
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
