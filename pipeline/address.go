@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"verrijk/pipeline/entity"
 	"verrijk/pipeline/subject"
@@ -118,4 +119,44 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// Answers are hostile input: lists are read up to maxListItems entries
+// (Zoeken shows at most 1000 results; a big chain has a few thousand
+// vestigingen) and every value is cut at maxValueBytes.
+const (
+	maxListItems  = 5000
+	maxValueBytes = 1000
+)
+
+func capList[T any](l []T) []T {
+	if len(l) > maxListItems {
+		return l[:maxListItems]
+	}
+	return l
+}
+
+// clipped cuts over-long values (at a rune boundary) in place.
+func clipped(ents []entity.Entity) []entity.Entity {
+	for i := range ents {
+		if len(ents[i].Caption) > maxValueBytes {
+			ents[i].Caption = clipString(ents[i].Caption)
+		}
+		for _, vs := range ents[i].Properties {
+			for j, v := range vs {
+				if len(v) > maxValueBytes {
+					vs[j] = clipString(v)
+				}
+			}
+		}
+	}
+	return ents
+}
+
+func clipString(s string) string {
+	cut := maxValueBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

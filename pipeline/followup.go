@@ -29,10 +29,12 @@ type followUpRule struct {
 	notFrom  string
 }
 
-// followUpRules is the one table of follow-up planning.
+// followUpRules is the one table of follow-up planning. Branch numbers are
+// deliberately absent: every Vestigingsprofiel call is billed, and the
+// branch list of the Basisprofiel already gives their addresses; an analyst
+// who needs one adds it as a vestiging subject.
 var followUpRules = []followUpRule{
 	{entity.SchemaCompany, "kvkNumber", subject.KvK, ""},
-	{entity.SchemaCompany, "vestigingsnummer", subject.Vestiging, ""},
 	{entity.SchemaCompany, "website", subject.Domain, ""},
 	{entity.SchemaCompany, "name", subject.Name, "kvk"},
 	{entity.SchemaAddress, "postalCode", subject.Address, ""},

@@ -8,14 +8,24 @@ import (
 	"verrijk/sources"
 )
 
-// Normalisers for the kvk source. One Company per KvK number, keyed on it;
-// one Address per visible Dutch address, keyed on AddressKey so it merges
-// with BAG's; shielded addresses (indAfgeschermd "Ja", usually someone's
-// home) leave no trace beyond the city.
+// Normalisers for the kvk source.
+//
+// The legal entity is a Company keyed on its KvK number (CompanyID). Each
+// vestiging (branch) is a Company of its own keyed on its vestigingsnummer
+// (BranchID), with isBranch "true" and parent → the legal entity's id, as
+// FollowTheMoney has no Branch schema. Addresses are Address entities keyed
+// on AddressKey, so they merge with BAG's; shielded addresses
+// (indAfgeschermd "Ja", usually someone's home) leave no trace beyond the
+// city.
 
 // CompanyID is the entity id of the Company with a KvK number.
 func CompanyID(kvkNumber string) string {
 	return entity.MakeID(entity.SchemaCompany, "kvkNumber", kvkNumber)
+}
+
+// BranchID is the entity id of the vestiging with a vestigingsnummer.
+func BranchID(vestigingsnummer string) string {
+	return entity.MakeID(entity.SchemaCompany, "vestigingsnummer", vestigingsnummer)
 }
 
 // company returns the Company for a KvK number, or nil when the number is
@@ -31,6 +41,23 @@ func (b *builder) company(kvkNumber text) *entity.Entity {
 	return c
 }
 
+// branch returns the vestiging with number ves, linked to owner when
+// known, or nil when ves is not a vestigingsnummer.
+func (b *builder) branch(ves string, owner *entity.Entity) *entity.Entity {
+	n := fixedDigits(ves, 12)
+	if n == "" {
+		return nil
+	}
+	br := b.get(entity.SchemaCompany, BranchID(n))
+	br.Add("vestigingsnummer", n)
+	br.Add("isBranch", "true")
+	br.Add("country", "nl")
+	if owner != nil {
+		br.Add("parent", owner.ID)
+	}
+	return br
+}
+
 func normalizeKvKZoeken(ev sources.Evidence) ([]entity.Entity, error) {
 	var z kvkZoeken
 	if err := decodeObject(ev.Body, &z); err != nil {
@@ -38,33 +65,39 @@ func normalizeKvKZoeken(ev sources.Evidence) ([]entity.Entity, error) {
 	}
 	b := newBuilder(ev)
 	branchNames := map[*entity.Entity][]string{}
-	for _, r := range z.Resultaten {
+	for _, r := range capList(z.Resultaten) {
 		c := b.company(r.KvkNummer)
 		if c == nil {
 			continue
 		}
+		c.Add("rsin", fixedDigits(r.Rsin.String(), 9))
 		ves := r.Vestigingsnummer.String()
 		if ves == "" {
 			ves = lastSegment(mergeLinks(r.Links, r.HalLinks)["vestigingsprofiel"])
 		}
-		c.Add("vestigingsnummer", fixedDigits(ves, 12))
-		c.Add("rsin", fixedDigits(r.Rsin.String(), 9))
-		if r.Type == "nevenvestiging" {
-			branchNames[c] = append(branchNames[c], r.Naam.String())
-		} else {
-			c.Add("name", r.Naam.String())
-			if c.Caption == "" {
-				c.Caption = r.Naam.String()
+		neven := r.Type == "nevenvestiging"
+		if br := b.branch(ves, c); br != nil {
+			setCaption(br, r.Naam.String())
+			br.Add("name", r.Naam.String())
+			br.Add("previousName", r.VervallenNaam.String())
+			br.Add("status", activeStatus(r.Actief.String()))
+			switch r.Type {
+			case "hoofdvestiging", "nevenvestiging":
+				br.Add("isMainBranch", boolText(!neven))
 			}
+			b.zoekenAddress(br, r)
 		}
+		if neven {
+			branchNames[c] = append(branchNames[c], r.Naam.String())
+			continue
+		}
+		// A rechtspersoon or a hoofdvestiging speaks for the company
+		// itself: an eenmanszaak has no other registration.
+		c.Add("name", r.Naam.String())
+		setCaption(c, r.Naam.String())
 		c.Add("previousName", r.VervallenNaam.String())
 		c.Add("status", activeStatus(r.Actief.String()))
-		if a := r.Adres.Binnenlands; a != nil {
-			b.kvkAddress(c, *a, false)
-		}
-		if a := r.Adres.Buitenlands; a != nil {
-			b.kvkAddress(c, *a, true)
-		}
+		b.zoekenAddress(c, r)
 	}
 	// A branch's name is an alias of the company, unless the answer held
 	// no other name for it.
@@ -75,7 +108,16 @@ func normalizeKvKZoeken(ev sources.Evidence) ([]entity.Entity, error) {
 			addAliases(c, names...)
 		}
 	}
-	return b.entities(), nil
+	return clipped(b.entities()), nil
+}
+
+func (b *builder) zoekenAddress(e *entity.Entity, r kvkResultaat) {
+	if a := r.Adres.Binnenlands; a != nil {
+		b.kvkAddress(e, *a, false)
+	}
+	if a := r.Adres.Buitenlands; a != nil {
+		b.kvkAddress(e, *a, true)
+	}
 }
 
 func normalizeKvKBasisprofiel(ev sources.Evidence) ([]entity.Entity, error) {
@@ -90,9 +132,13 @@ func normalizeKvKBasisprofiel(ev sources.Evidence) ([]entity.Entity, error) {
 	}
 	c.Caption = p.Naam.String()
 	c.Add("name", p.Naam.String())
+	c.Add("statutoryName", p.StatutaireNaam.String())
 	addAliases(c, p.StatutaireNaam.String())
-	addAliases(c, tradeNames(p.Handelsnamen)...)
+	names := tradeNames(p.Handelsnamen)
+	c.Add("tradeName", names...)
+	addAliases(c, names...)
 	c.Add("incorporationDate", isoDate(p.FormeleRegistratiedatum.String()))
+	c.Add("startDate", isoDate(p.MaterieleRegistratie.DatumAanvang.String()))
 	end := isoDate(p.MaterieleRegistratie.DatumEinde.String())
 	c.Add("dissolutionDate", end)
 	if end != "" {
@@ -103,64 +149,65 @@ func normalizeKvKBasisprofiel(ev sources.Evidence) ([]entity.Entity, error) {
 	c.Add("employees", string(p.TotaalWerkzamePersonen))
 	addSBI(c, p.SbiActiviteiten)
 	if h := p.Embedded.Hoofdvestiging; h != nil {
-		b.kvkVestiging(c, *h, true)
+		b.kvkBranch(c, *h, true)
 	}
 	if o := p.Embedded.Eigenaar; o != nil {
-		c.Add("rsin", fixedDigits(o.Rsin.String(), 9))
-		c.Add("legalForm", o.Rechtsvorm.String(), o.UitgebreideRechtsvorm.String())
-		addWebsites(c, o.Websites)
-		for _, a := range o.Adressen {
-			b.kvkAddress(c, a, false)
-		}
+		b.kvkEigenaar(c, *o)
 	}
-	return b.entities(), nil
+	return clipped(b.entities()), nil
 }
 
-func normalizeKvKVestigingsprofiel(ev sources.Evidence) ([]entity.Entity, error) {
-	var v kvkVestiging
-	if err := decodeObject(ev.Body, &v); err != nil {
-		return nil, fmt.Errorf("reading kvk vestigingsprofiel: %w", err)
+// normalizeKvKEigenaar reads /basisprofielen/{n}/eigenaar. The answer has
+// no kvkNummer field: the number is read from its links, or else from the
+// URL it was fetched from.
+func normalizeKvKEigenaar(ev sources.Evidence) ([]entity.Entity, error) {
+	var o kvkEigenaar
+	if err := decodeObject(ev.Body, &o); err != nil {
+		return nil, fmt.Errorf("reading kvk eigenaar: %w", err)
+	}
+	l := mergeLinks(o.Links, o.HalLinks)
+	n := lastSegment(l["basisprofiel"])
+	if fixedDigits(n, 8) == "" {
+		n = profileNumber(l["self"])
+	}
+	if fixedDigits(n, 8) == "" {
+		n = profileNumber(ev.URL)
 	}
 	b := newBuilder(ev)
-	c := b.company(v.KvkNummer)
-	if c == nil {
-		return nil, nil
+	if c := b.company(text(n)); c != nil {
+		b.kvkEigenaar(c, o)
 	}
-	name := v.StatutaireNaam.String()
-	if name == "" {
-		name = v.EersteHandelsnaam.String()
-	}
-	c.Caption = name
-	c.Add("name", name)
-	addAliases(c, v.EersteHandelsnaam.String())
-	b.kvkVestiging(c, v, false)
-	return b.entities(), nil
+	return clipped(b.entities()), nil
 }
 
-// kvkVestiging adds what a vestiging tells about its company. The
-// vestiging's own registration dates are not the company's and are left out.
-func (b *builder) kvkVestiging(c *entity.Entity, v kvkVestiging, embedded bool) {
-	ves := v.Vestigingsnummer.String()
-	if ves == "" {
-		ves = lastSegment(mergeLinks(v.Links, v.HalLinks)["vestigingsprofiel"])
+// profileNumber is the KvK number in a ".../basisprofielen/{n}/..." URL.
+func profileNumber(u string) string {
+	_, rest, ok := strings.Cut(u, "/basisprofielen/")
+	if !ok {
+		return ""
 	}
-	c.Add("vestigingsnummer", fixedDigits(ves, 12))
-	c.Add("rsin", fixedDigits(v.Rsin.String(), 9))
-	addAliases(c, tradeNames(v.Handelsnamen)...)
-	if embedded {
-		addAliases(c, v.EersteHandelsnaam.String())
-	} else {
-		addSBI(c, v.SbiActiviteiten)
-		c.Add("employees", string(v.TotaalWerkzamePersonen))
+	n, _, _ := strings.Cut(rest, "/")
+	n, _, _ = strings.Cut(n, "?")
+	return n
+}
+
+// kvkEigenaar adds the owner part of a profile: RSIN, legal form, the
+// date the owner was deregistered, its websites and addresses.
+func (b *builder) kvkEigenaar(c *entity.Entity, o kvkEigenaar) {
+	c.Add("rsin", fixedDigits(o.Rsin.String(), 9))
+	c.Add("legalForm", o.Rechtsvorm.String(), o.UitgebreideRechtsvorm.String())
+	if end := isoDate(o.DatumUitschrijving.String()); end != "" {
+		c.Add("dissolutionDate", end)
+		c.Add("status", "inactive")
 	}
-	addWebsites(c, v.Websites)
-	for _, a := range v.Adressen {
+	addWebsites(c, o.Websites)
+	for _, a := range capList(o.Adressen) {
 		b.kvkAddress(c, a, false)
 	}
 }
 
-// kvkAddress links an address to the company: its text on the company,
-// and an Address entity when the address can be keyed.
+// kvkAddress links an address to an entity: its text on the entity, and
+// an Address entity when the address can be keyed.
 func (b *builder) kvkAddress(c *entity.Entity, a kvkAdres, foreign bool) {
 	c.Add("city", a.Plaats.String())
 	if strings.EqualFold(a.IndAfgeschermd.String(), "Ja") {

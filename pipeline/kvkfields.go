@@ -40,10 +40,15 @@ func addAliases(c *entity.Entity, names ...string) {
 	}
 }
 
+// addSBI adds the SBI activities; the main one (indHoofdactiviteit "Ja")
+// is also mainSbiCode.
 func addSBI(c *entity.Entity, acts []kvkSBI) {
-	for _, a := range acts {
+	for _, a := range capList(acts) {
 		c.Add("sbiCode", a.SbiCode.String())
 		c.Add("sector", a.SbiOmschrijving.String())
+		if jaNee(a.IndHoofdactiviteit.String()) == "true" {
+			c.Add("mainSbiCode", a.SbiCode.String())
+		}
 	}
 }
 
@@ -75,9 +80,35 @@ func fixedDigits(s string, n int) string {
 
 // addWebsites keeps values that look like a host or URL.
 func addWebsites(c *entity.Entity, sites []text) {
-	for _, w := range sites {
+	for _, w := range capList(sites) {
 		if v := w.String(); strings.Contains(v, ".") && !strings.ContainsAny(v, " \t\n<>\"") {
 			c.Add("website", v)
 		}
+	}
+}
+
+// jaNee reads KvK's "Ja"/"Nee" flags as "true"/"false"; anything else "".
+func jaNee(v string) string {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "ja":
+		return "true"
+	case "nee":
+		return "false"
+	}
+	return ""
+}
+
+func boolText(v bool) string {
+	if v {
+		return "true"
+	}
+	return "false"
+}
+
+// setCaption sets the caption once: the first name an answer gives is the
+// one to show, while builder would pick the alphabetically first.
+func setCaption(e *entity.Entity, name string) {
+	if e.Caption == "" {
+		e.Caption = strings.TrimSpace(name)
 	}
 }

@@ -53,8 +53,9 @@ type kvkNaam struct {
 }
 
 type kvkSBI struct {
-	SbiCode         text `json:"sbiCode"`
-	SbiOmschrijving text `json:"sbiOmschrijving"`
+	SbiCode            text `json:"sbiCode"`
+	SbiOmschrijving    text `json:"sbiOmschrijving"`
+	IndHoofdactiviteit text `json:"indHoofdactiviteit"`
 }
 
 type kvkRegistratie struct {

@@ -20,11 +20,22 @@ var normalizers = map[string]Normalizer{
 	"kvk.zoeken":            normalizeKvKZoeken,
 	"kvk.basisprofiel":      normalizeKvKBasisprofiel,
 	"kvk.vestigingsprofiel": normalizeKvKVestigingsprofiel,
+	"kvk.eigenaar":          normalizeKvKEigenaar,
+	"kvk.hoofdvestiging":    normalizeKvKHoofdvestiging,
+	"kvk.vestigingen":       normalizeKvKVestigingen,
 	"kvk.empty":             noEntities,
 	"bag.free":              normalizeBAGFree,
+	"bag.lookup":            normalizeBAGFree,
+	"rdap.domain":           normalizeRDAPDomain,
+	"rdap.empty":            noEntities,
+	"rdap.bootstrap":        noEntities,
 	"bekendmakingen.sru":    normalizeBekendmakingenSRU,
 	"rdw.voertuig":          normalizeRDWVoertuig,
 	"rdw.brandstof":         normalizeRDWBrandstof,
+	"wayback.cdx":           normalizeWaybackCDX,
+	"wayback.latest":        normalizeWaybackLatest,
+	"wayback.blocked":       normalizeWaybackBlocked,
+	"opensanctions.match":   normalizeOpenSanctionsMatch,
 }
 
 // noEntities is the normaliser of an empty answer: kept as evidence of

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hibiken/asynq"
@@ -95,10 +96,11 @@ func TestBadRequestIsPermanent(t *testing.T) {
 
 func TestOnlyAddresses(t *testing.T) {
 	s := newSource(t, "http://127.0.0.1:1")
-	if !s.Accepts(subject.Address) || s.Accepts(subject.Name) || s.Accepts(subject.KvK) {
+	if !s.Accepts(subject.Address) || !s.Accepts(bag.Street) || s.Accepts(subject.Name) || s.Accepts(subject.KvK) {
 		t.Fatal("bag accepts addresses only")
 	}
-	for _, subj := range []subject.Subject{{Type: subject.Name, Value: "x"}, {Type: subject.Address, Value: "nowhere 1"}} {
+	for _, subj := range []subject.Subject{{Type: subject.Name, Value: "x"}, {Type: subject.Address, Value: "nowhere 1"},
+		{Type: bag.Street, Value: "12 :()"}, {Type: bag.Street, Value: strings.Repeat("Laan ", 50)}} {
 		if _, err := s.Fetch(context.Background(), subj); !errors.Is(err, asynq.SkipRetry) {
 			t.Errorf("%s gave %v; want SkipRetry", subj, err)
 		}

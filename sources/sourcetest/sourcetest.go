@@ -15,6 +15,7 @@ package sourcetest
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -259,6 +260,10 @@ func start(t *testing.T, h http.HandlerFunc) *server {
 		s.mu.Lock()
 		s.uas = append(s.uas, r.UserAgent())
 		s.mu.Unlock()
+		// Read the body first: a server only notices a client hanging up
+		// once the body is read, so a POST adapter's cancellation case
+		// would otherwise block Close.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 		h(w, r)
 	}))
 	t.Cleanup(s.Close)

@@ -54,7 +54,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name := "free/empty.json"
-		if key, ok := FreeKey(q); ok {
+		key, ok := FreeKey(q)
+		if !ok {
+			key, ok = TextKey(q)
+		}
+		if ok {
 			if _, err := fs.Stat(bag.Recorded, "testdata/free/"+key+".json"); err == nil {
 				name = "free/" + key + ".json"
 			}
@@ -128,6 +132,18 @@ func FreeKey(q url.Values) (string, bool) {
 		key += "-" + addition
 	}
 	return key, true
+}
+
+// TextKey names the recording of a free-text /free query: "text-" and
+// the words of q in lower case, joined by "-" ("text-hizzaarderlaan-3a-lollum").
+func TextKey(q url.Values) (string, bool) {
+	words := strings.FieldsFunc(strings.ToLower(q.Get("q")), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	if len(words) == 0 {
+		return "", false
+	}
+	return "text-" + strings.Join(words, "-"), true
 }
 
 // lookup finds a doc by id in any recorded answer.

@@ -46,6 +46,8 @@ func TestBehavesLikePDOK(t *testing.T) {
 		{free("postcode:8823SJ and huisnummer:3", "type:adres", "huisletter:(A OR a)"), 200, 1},
 		{free("postcode:8823SJ and huisnummer:3", "type:adres"), 200, 2},
 		{free("postcode:1234AB and huisnummer:1", "type:adres"), 200, 0},
+		{free("Hizzaarderlaan 3A Lollum", "type:adres"), 200, 2},
+		{free("Kalverstraat 1 Amsterdam", "type:adres"), 200, 0},
 		{srv.URL + "/free?q=x&foo=bar", 400, 0},
 		{srv.URL + "/free?q=x&rows=1000", 400, 0},
 		{srv.URL + "/lookup?id=adr-0a072b170a52946ef4f20cec3b2693e7", 200, 1},
