@@ -160,6 +160,23 @@ type AuditEntry struct {
 	Hash               string    `json:"hash"`
 }
 
+// SourceStat is a source's recent record, read from its tasks.
+type SourceStat struct {
+	Done        int       `json:"done"`
+	Failed      int       `json:"failed"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitzero"`
+}
+
+// ErrorRate is the share of ended lookups that failed, 0 when none ended.
+func (s SourceStat) ErrorRate() float64 {
+	if s.Done+s.Failed == 0 {
+		return 0
+	}
+	return float64(s.Failed) / float64(s.Done+s.Failed)
+}
+
 // AuditFilter selects audit entries; zero fields do not filter.
 type AuditFilter struct {
 	Action    string
@@ -226,6 +243,10 @@ type Store interface {
 	// changed at or after since, oldest change first, at most limit, and
 	// the change time of the last one: the feed the index projection reads.
 	ChangedEntities(ctx context.Context, since time.Time, limit int) ([]entity.Entity, time.Time, error)
+
+	// SourceStats returns, per source, its lookups ended since a moment and
+	// its last success and last error (of any time).
+	SourceStats(ctx context.Context, since time.Time) (map[string]SourceStat, error)
 
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)

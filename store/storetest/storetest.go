@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Links", testLinks},
 		{"SignalEntities", testSignalEntities},
 		{"ChangedEntities", testChangedEntities},
+		{"SourceStats", testSourceStats},
 		{"AuditChain", testAuditChain},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditFilters", testAuditFilters},
