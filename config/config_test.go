@@ -337,7 +337,7 @@ var configEnv = []string{
 
 // offlineSampleFile is the data_file of configs/offline-test.yaml, relative
 // to the repository root where verrijk runs.
-const offlineSampleFile = "sources/opensanctions/testdata/sample.ftm.json"
+const offlineSampleFile = "sources/opensanctions/testdata/entities.ftm.json"
 
 // inSampleDir runs the rest of the test in a fresh directory holding a file
 // at offlineSampleFile, so configs/offline-test.yaml resolves its data_file
@@ -443,7 +443,11 @@ func checkOfflineConfig(t *testing.T, off *Config) {
 	}
 	for i, name := range want.AllowedSources {
 		s := off.Sources[name]
-		if url := fmt.Sprintf("http://127.0.0.1:%d", 18081+i); s.BaseURL != url || !s.Enabled {
+		url := fmt.Sprintf("http://127.0.0.1:%d", 18081+i)
+		if name == "bekendmakingen" {
+			url += "/sru" // the SRU endpoint is the base itself; the replay serves it under /sru
+		}
+		if s.BaseURL != url || !s.Enabled {
 			t.Errorf("offline-test.yaml %s: base_url %q enabled %v, want %s enabled", name, s.BaseURL, s.Enabled, url)
 		}
 	}

@@ -57,10 +57,13 @@ var knownSources = map[string]Source{
 		Rate: "2/s", Concurrency: defaultConcurrency, Timeout: defaultTimeout, CacheTTL: defaultCacheTTL,
 		BootstrapURL: "https://data.iana.org/rdap/dns.json",
 	},
-	// Internet Archive CDX; no key, and a service to be gentle with.
+	// Internet Archive CDX; no key, and a service to be gentle with. The
+	// Archive allows 60 CDX requests a minute, asks tools to stay at
+	// 80% of that and blocks clients that push past 429s; domain queries
+	// are slow, and a site's history changes slowly.
 	"wayback": {
 		Enabled: true, BaseURL: "https://web.archive.org",
-		Rate: "1/s", Concurrency: defaultConcurrency, Timeout: defaultTimeout, CacheTTL: defaultCacheTTL,
+		Rate: "48/m", Concurrency: 2, Timeout: 45 * time.Second, CacheTTL: 24 * time.Hour,
 	},
 	// OpenSanctions matching. Off by default: it needs an API key or a
 	// local data file, neither of which a fresh install has.

@@ -15,23 +15,25 @@ import (
 
 func TestSourceDefaults(t *testing.T) {
 	type want struct {
-		enabled  bool
-		baseURL  string
-		rate     string
-		cacheTTL time.Duration
+		enabled     bool
+		baseURL     string
+		rate        string
+		cacheTTL    time.Duration
+		concurrency int
+		timeout     time.Duration
 	}
 	for name, w := range map[string]want{
-		"kvk":            {true, "https://api.kvk.nl/test/api", "10/s", 24 * time.Hour},
-		"bag":            {true, "https://api.pdok.nl/bzk/locatieserver/search/v3_1", "10/s", time.Hour},
-		"rdw":            {true, "https://opendata.rdw.nl", "10/s", time.Hour},
-		"bekendmakingen": {true, "https://repository.overheid.nl/sru", "5/s", time.Hour},
-		"rdap":           {true, "https://rdap.sidn.nl", "2/s", time.Hour},
-		"wayback":        {true, "https://web.archive.org", "1/s", time.Hour},
-		"opensanctions":  {false, "https://api.opensanctions.org", "2/s", time.Hour},
+		"kvk":            {true, "https://api.kvk.nl/test/api", "10/s", 24 * time.Hour, 4, 15 * time.Second},
+		"bag":            {true, "https://api.pdok.nl/bzk/locatieserver/search/v3_1", "10/s", time.Hour, 4, 15 * time.Second},
+		"rdw":            {true, "https://opendata.rdw.nl", "10/s", time.Hour, 4, 15 * time.Second},
+		"bekendmakingen": {true, "https://repository.overheid.nl/sru", "5/s", time.Hour, 4, 15 * time.Second},
+		"rdap":           {true, "https://rdap.sidn.nl", "2/s", time.Hour, 4, 15 * time.Second},
+		"wayback":        {true, "https://web.archive.org", "48/m", 24 * time.Hour, 2, 45 * time.Second},
+		"opensanctions":  {false, "https://api.opensanctions.org", "2/s", time.Hour, 4, 15 * time.Second},
 	} {
 		s := Default().Sources[name]
 		if s.Enabled != w.enabled || s.BaseURL != w.baseURL || s.Rate != w.rate || s.CacheTTL != w.cacheTTL ||
-			s.Concurrency != 4 || s.Timeout != 15*time.Second {
+			s.Concurrency != w.concurrency || s.Timeout != w.timeout {
 			t.Errorf("%s defaults = %+v, want %+v", name, s, w)
 		}
 		if name != "kvk" && s.APIKey != "" {

@@ -8,32 +8,40 @@ import (
 	"testing"
 	"time"
 
-	"verrijk/sources/bag/bagtest"
-	"verrijk/sources/kvk/kvktest"
+	"verrijk/sources/replays"
 )
 
 const purposeID = "ondermijning-signaal"
 
 // deployment is one running verrijk (serve plus, in production mode,
-// separate workers) against local KvK and PDOK replay servers.
+// separate workers) against local replay servers of every source.
 type deployment struct {
 	t      *testing.T
 	base   string
 	config string
-	env    []string
 	serve  *proc
-	kvk    *kvktest.Handler
-	bag    *bagtest.Handler
+	replay map[string]replays.Handler
 }
 
 // newDeployment writes a config for the replay servers plus extra YAML
 // (queue/store settings) and starts `verrijk serve` and workers.
 func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
-	d := &deployment{t: t, kvk: kvktest.NewHandler(), bag: bagtest.NewHandler()}
-	kvkSrv := httptest.NewServer(d.kvk)
-	t.Cleanup(kvkSrv.Close)
-	bagSrv := httptest.NewServer(d.bag)
-	t.Cleanup(bagSrv.Close)
+	d := &deployment{t: t, replay: map[string]replays.Handler{}}
+	var srcYAML strings.Builder
+	for _, r := range replays.All {
+		h := r.New()
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		d.replay[r.Source] = h
+		fmt.Fprintf(&srcYAML, "  %s: {base_url: %q, rate: 100/s", r.Source, srv.URL+r.Path)
+		switch r.Source {
+		case "rdap":
+			fmt.Fprintf(&srcYAML, ", bootstrap_url: %q", srv.URL+replays.RDAPBootstrapPath)
+		case "opensanctions":
+			fmt.Fprintf(&srcYAML, ", enabled: true, api_key: %q", replays.OpenSanctionsAPIKey)
+		}
+		srcYAML.WriteString("}\n")
+	}
 	addr := freeAddr(t)
 	d.base = "http://" + addr
 	d.config = writeConfig(t, fmt.Sprintf(`
@@ -41,17 +49,15 @@ server: {addr: "%s"}
 data_dir: %s
 egress: {allow_private_networks: true}
 sources:
-  kvk: {base_url: "%s", rate: 100/s}
-  bag: {base_url: "%s", rate: 100/s}
-enrichment: {max_depth: 1}
+%senrichment: {max_depth: 2}
 bootstrap_purposes:
   - id: %s
     name: Signaal ondermijning
     legal_basis: "AVG art. 6(1)(e); Gemeentewet art. 172"
     processing_activity: https://register.example.nl/verwerkingen/ondermijning
     retention: P1Y
-    allowed_sources: [kvk, bag]
-%s`, addr, t.TempDir(), kvkSrv.URL, bagSrv.URL, purposeID, extraYAML))
+    allowed_sources: [kvk, bag, rdw, bekendmakingen, rdap, wayback, opensanctions]
+%s`, addr, t.TempDir(), srcYAML.String(), purposeID, extraYAML))
 	d.serve = start(t, nil, "serve", "--config", d.config)
 	waitReady(t, d.base, d.serve)
 	for i := 0; i < workers; i++ {

@@ -66,7 +66,7 @@ func TestProductionRedisLossLosesNoWork(t *testing.T) {
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if d.kvk.Requests() != 0 {
+	if d.replay["kvk"].Requests() != 0 {
 		t.Fatalf("a source was asked before any worker ran")
 	}
 	start(t, nil, "worker", "--config", d.config)

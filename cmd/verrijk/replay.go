@@ -10,34 +10,30 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"verrijk/sources/bag/bagtest"
-	"verrijk/sources/kvk/kvktest"
+	"verrijk/sources/replays"
 )
 
-// newReplayCmd serves the recorded KvK and PDOK answers from the test data
-// on local ports, so verrijk can be tried and demonstrated without network
-// access or an API contract (configs/offline-test.yaml points at it).
+// newReplayCmd serves the recorded answers of every source on local ports,
+// so verrijk can be tried and demonstrated without network access or API
+// contracts (configs/offline-test.yaml points at it).
 func newReplayCmd(g *globals) *cobra.Command {
-	var kvkAddr, bagAddr string
+	var host string
 	cmd := &cobra.Command{
-		Use:   "replay [--kvk ADDR] [--bag ADDR]",
-		Short: "Serve recorded KvK and BAG answers locally (for demos and offline tests)",
+		Use:   "replay [--host H]",
+		Short: "Serve every source's recorded answers locally (for demos and offline tests)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			errc := make(chan error, 2)
-			for _, s := range []struct {
-				name, addr string
-				h          http.Handler
-			}{{"kvk", kvkAddr, kvktest.NewHandler()}, {"bag", bagAddr, bagtest.NewHandler()}} {
-				ln, err := net.Listen("tcp", s.addr)
+			errc := make(chan error, len(replays.All))
+			for _, r := range replays.All {
+				ln, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(r.Port)))
 				if err != nil {
-					return fmt.Errorf("--%s: %w", s.name, err)
+					return fmt.Errorf("replay of %s: %w", r.Source, err)
 				}
-				srv := &http.Server{Handler: s.h, ReadHeaderTimeout: 5 * time.Second}
+				srv := &http.Server{Handler: r.New(), ReadHeaderTimeout: 5 * time.Second}
 				go func() { errc <- srv.Serve(ln) }()
 				go func() { <-ctx.Done(); _ = srv.Shutdown(context.Background()) }()
-				fmt.Fprintf(g.stderr, "replaying recorded %s answers on http://%s\n", s.name, ln.Addr())
+				fmt.Fprintf(g.stderr, "replaying recorded %-15s answers on http://%s%s\n", r.Source, ln.Addr(), r.Path)
 			}
 			select {
 			case <-ctx.Done():
@@ -50,7 +46,6 @@ func newReplayCmd(g *globals) *cobra.Command {
 			}
 		},
 	}
-	cmd.Flags().StringVar(&kvkAddr, "kvk", "127.0.0.1:18081", "listen address of the KvK replay")
-	cmd.Flags().StringVar(&bagAddr, "bag", "127.0.0.1:18082", "listen address of the PDOK Locatieserver replay")
+	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "address to listen on (ports 18081-18087)")
 	return cmd
 }

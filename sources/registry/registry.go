@@ -10,7 +10,12 @@ import (
 	"verrijk/egress"
 	"verrijk/sources"
 	"verrijk/sources/bag"
+	"verrijk/sources/bekendmakingen"
 	"verrijk/sources/kvk"
+	"verrijk/sources/opensanctions"
+	"verrijk/sources/rdap"
+	"verrijk/sources/rdw"
+	"verrijk/sources/wayback"
 )
 
 // Factory builds an adapter around the shared egress client.
@@ -23,8 +28,13 @@ type entry struct {
 
 // adapters is the registry: one line per source.
 var adapters = map[string]entry{
-	bag.Name: {func(c *egress.Client, cfg sources.Config) sources.Source { return bag.New(c, cfg) }, bag.Defaults()},
-	kvk.Name: {func(c *egress.Client, cfg sources.Config) sources.Source { return kvk.New(c, cfg) }, kvk.Defaults()},
+	bag.Name:            {func(c *egress.Client, cfg sources.Config) sources.Source { return bag.New(c, cfg) }, bag.Defaults()},
+	bekendmakingen.Name: {func(c *egress.Client, cfg sources.Config) sources.Source { return bekendmakingen.New(c, cfg) }, bekendmakingen.Defaults()},
+	kvk.Name:            {func(c *egress.Client, cfg sources.Config) sources.Source { return kvk.New(c, cfg) }, kvk.Defaults()},
+	opensanctions.Name:  {func(c *egress.Client, cfg sources.Config) sources.Source { return opensanctions.New(c, cfg) }, opensanctions.Defaults()},
+	rdap.Name:           {func(c *egress.Client, cfg sources.Config) sources.Source { return rdap.New(c, cfg) }, rdap.Defaults()},
+	rdw.Name:            {func(c *egress.Client, cfg sources.Config) sources.Source { return rdw.New(c, cfg) }, rdw.Defaults()},
+	wayback.Name:        {func(c *egress.Client, cfg sources.Config) sources.Source { return wayback.New(c, cfg) }, wayback.Defaults()},
 }
 
 // Names lists the registered sources, sorted.

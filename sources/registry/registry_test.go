@@ -4,15 +4,25 @@ import (
 	"slices"
 	"testing"
 
+	"verrijk/config"
 	"verrijk/egress"
 	"verrijk/sources"
 )
 
 // TestNames pins the list of sources: adding one is a deliberate change.
 func TestNames(t *testing.T) {
-	want := []string{"bag", "kvk"}
+	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "wayback"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
+	}
+}
+
+// TestConfigKnowsEverySource keeps the registry and the configuration's
+// table of sources in step: a source without config cannot be enabled, and
+// config for a source without an adapter would silently do nothing.
+func TestConfigKnowsEverySource(t *testing.T) {
+	if got := config.KnownSources(); !slices.Equal(got, Names()) {
+		t.Fatalf("config knows %v, registry has %v", got, Names())
 	}
 }
 

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// graph indexes a signal's entities for the checks below.
+type graph struct {
+	all      []entityJSON
+	bySchema map[string][]entityJSON
+	byID     map[string]entityJSON
+}
+
+func newGraph(ents []entityJSON) graph {
+	g := graph{all: ents, bySchema: map[string][]entityJSON{}, byID: map[string]entityJSON{}}
+	for _, e := range ents {
+		g.bySchema[e.Schema] = append(g.bySchema[e.Schema], e)
+		g.byID[e.ID] = e
+	}
+	return g
+}
+
+func (g graph) summary() string {
+	var lines []string
+	for _, e := range g.all {
+		var props []string
+		for k, v := range e.Properties {
+			props = append(props, fmt.Sprintf("%s=%v", k, v))
+		}
+		sort.Strings(props)
+		lines = append(lines, fmt.Sprintf("%s %s %q %s", e.Schema, e.ID, e.Caption, strings.Join(props, " ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestAllSourcesEndToEnd enriches one signal with a name, a plate, a domain
+// and a name on a sanctions list, against the replay servers of all seven
+// sources, and checks the resulting entity graph.
+func TestAllSourcesEndToEnd(t *testing.T) {
+	d := newDeployment(t, "", 0)
+	analyst := caller{t, d.base, d.token("anna", "analyst")}
+	var sig struct{ ID string }
+	analyst.must(201, "POST", "/api/v1/signals", map[string]string{"title": "Transportbedrijf met wisselende eigenaren"}, &sig)
+
+	env := []string{"VERRIJK_TOKEN=" + analyst.token}
+	out, errOut, code := run(t, env, "enrich", "--server", d.base, "--signal", sig.ID, "--purpose", purposeID,
+		"--justification", "Signaal RIEC-2026-002: herkomst bedrijf, voertuig en website vaststellen",
+		"name:Test BV Donald", "plate:6-tjr-64", "domain:voorbeeldbedrijf.nl", "name:Fictief Logistiek B.V.", "--wait")
+	if code != 0 {
+		t.Fatalf("verrijk enrich: exit %d\n%s%s", code, out, errOut)
+	}
+	var res struct{ Entities []entityJSON }
+	analyst.must(200, "GET", "/api/v1/signals/"+sig.ID+"/entities?purpose_id="+purposeID, nil, &res)
+	g := newGraph(res.Entities)
+	for r, h := range d.replay {
+		if h.Requests() == 0 {
+			t.Errorf("source %s was never asked", r)
+		}
+	}
+	checkGraph(t, g)
+	if t.Failed() {
+		t.Logf("entities:\n%s", g.summary())
+	}
+}
+
+// checkGraph follows the edges an analyst follows: company → branches →
+// addresses (with BAG ids) → publications; website → domain → archive
+// history; names → screening; plate → vehicle.
+func checkGraph(t *testing.T, g graph) {
+	t.Helper()
+	var company entityJSON
+	for _, c := range g.bySchema["Company"] {
+		if contains(c.Properties["kvkNumber"], "68750110") {
+			company = c
+		}
+	}
+	if company.ID == "" || company.Caption != "Test BV Donald" || len(company.Properties["legalForm"]) == 0 {
+		t.Fatalf("no legal entity for KvK 68750110 with its legal form")
+	}
+	branches := 0
+	for _, c := range g.bySchema["Company"] {
+		if contains(c.Properties["parent"], company.ID) && len(c.Properties["vestigingsnummer"]) > 0 {
+			branches++
+			for _, a := range c.Properties["addressEntity"] {
+				if _, ok := g.byID[a]; !ok {
+					t.Errorf("branch %s points at missing address %s", c.ID, a)
+				}
+			}
+		}
+	}
+	if branches < 2 {
+		t.Errorf("company has %d branches, want its main branch and nevenvestiging", branches)
+	}
+	main := g.byID[company.Properties["addressEntity"][0]]
+	if main.Schema != "Address" || len(main.Properties["bagId"]) == 0 || len(main.Properties["latitude"]) == 0 {
+		t.Errorf("company address %s lacks BAG id or coordinates", main.ID)
+	}
+	mentionsCompany, mentionsAddress := false, false
+	for _, p := range g.bySchema["Publication"] {
+		mentionsCompany = mentionsCompany || contains(p.Properties["mentions"], company.ID)
+		mentionsAddress = mentionsAddress || contains(p.Properties["mentions"], main.ID)
+		if len(p.Properties["sourceUrl"]) == 0 || len(p.Properties["publishedAt"]) == 0 {
+			t.Errorf("publication %s lacks its URL or date", p.ID)
+		}
+	}
+	if !mentionsCompany || !mentionsAddress {
+		t.Errorf("publications mention company %v, address %v; want both", mentionsCompany, mentionsAddress)
+	}
+	var site, registered bool
+	for _, dom := range g.bySchema["Domain"] {
+		if contains(dom.Properties["owner"], company.ID) && len(dom.Properties["archiveFirstCapture"]) > 0 &&
+			len(dom.Properties["archiveVersions"]) > 0 {
+			site = true // the company's website, followed to its archive history
+		}
+		if contains(dom.Properties["name"], "voorbeeldbedrijf.nl") && len(dom.Properties["registrar"]) > 0 &&
+			len(dom.Properties["registrationDate"]) > 0 {
+			registered = true
+		}
+	}
+	if !site || !registered {
+		t.Errorf("domains: company website with archive history %v, registration of voorbeeldbedrijf.nl %v", site, registered)
+	}
+	screened := false
+	for _, s := range g.bySchema["Sanction"] {
+		screened = screened || contains(s.Properties["entityName"], "Fictief Logistiek B.V.") && len(s.Properties["score"]) > 0
+	}
+	if !screened {
+		t.Errorf("no screening hit for Fictief Logistiek B.V.")
+	}
+	vehicles := g.bySchema["Vehicle"]
+	if len(vehicles) != 1 || !contains(vehicles[0].Properties["registrationNumber"], "6TJR64") || len(vehicles[0].Properties["make"]) == 0 {
+		t.Errorf("vehicles = %+v, want 6TJR64 with its make", vehicles)
+	}
+	for _, e := range g.all {
+		for _, prop := range []string{"owner", "holder", "phone", "email"} {
+			if e.Schema == "Vehicle" && len(e.Properties[prop]) > 0 {
+				t.Errorf("vehicle has %s: RDW publishes no owner data", prop)
+			}
+		}
+	}
+}
