@@ -64,6 +64,78 @@ func TestAllSourcesEndToEnd(t *testing.T) {
 	if t.Failed() {
 		t.Logf("entities:\n%s", g.summary())
 	}
+	checkSourcesOverview(t, d)
+	checkCache(t, d, analyst)
+}
+
+// checkSourcesOverview reads the sources' record over the API and the CLI.
+func checkSourcesOverview(t *testing.T, d *deployment) {
+	t.Helper()
+	admin := caller{t, d.base, d.token("beheer", "admin")}
+	var res struct {
+		Sources []struct {
+			Name, Health, Rate string
+			Enabled            bool
+			Done               int
+			Accepts            []string
+			LastSuccess        string `json:"last_success"`
+		}
+	}
+	admin.must(200, "GET", "/api/v1/sources", nil, &res)
+	if len(res.Sources) != 7 {
+		t.Fatalf("GET /sources listed %d sources, want 7", len(res.Sources))
+	}
+	for _, s := range res.Sources {
+		if !s.Enabled || s.Health != "ok" || s.Done == 0 || s.LastSuccess == "" || len(s.Accepts) == 0 {
+			t.Errorf("source %+v: want enabled, ok, with successes and accepted subject types", s)
+		}
+	}
+	caller{t, d.base, d.token("anna2", "analyst")}.must(403, "GET", "/api/v1/sources", nil, nil)
+	out, errOut, code := run(t, nil, "sources", "--config", d.config)
+	if code != 0 || !strings.Contains(out, "opensanctions") || !strings.Contains(out, "HEALTH") {
+		t.Errorf("verrijk sources: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// checkCache enriches the same plate for a second signal: the answer comes
+// from the cache, so RDW is not asked again, and the use is still audited.
+func checkCache(t *testing.T, d *deployment, analyst caller) {
+	t.Helper()
+	before := d.replay["rdw"].Requests()
+	var sig struct{ ID string }
+	analyst.must(201, "POST", "/api/v1/signals", map[string]string{"title": "Zelfde auto, ander signaal"}, &sig)
+	analyst.must(201, "POST", "/api/v1/signals/"+sig.ID+"/subjects", map[string]string{"type": "plate", "value": "6TJR64"}, nil)
+	var accepted struct {
+		JobID string `json:"job_id"`
+	}
+	analyst.must(202, "POST", "/api/v1/signals/"+sig.ID+"/enrichments", map[string]any{"purpose_id": purposeID,
+		"justification": "Tweede signaal met hetzelfde kenteken"}, &accepted)
+	if job := waitJob(t, analyst, accepted.JobID); job.Status != "done" {
+		t.Fatalf("second plate job: %s %+v", job.Status, job.Tasks)
+	}
+	if after := d.replay["rdw"].Requests(); after != before {
+		t.Errorf("RDW asked %d more times for a cached plate", after-before)
+	}
+	var res struct{ Entities []entityJSON }
+	analyst.must(200, "GET", "/api/v1/signals/"+sig.ID+"/entities?purpose_id="+purposeID, nil, &res)
+	if len(res.Entities) != 1 || res.Entities[0].Schema != "Vehicle" {
+		t.Errorf("second signal's entities = %+v, want the vehicle", res.Entities)
+	}
+	fg := caller{t, d.base, d.token("fg", "auditor")}
+	var audit struct {
+		Entries []struct {
+			TraceID string `json:"trace_id"`
+			Result  string `json:"result"`
+		}
+	}
+	fg.must(200, "GET", "/api/v1/audit?action=source.queried&limit=1000", nil, &audit)
+	found := false
+	for _, e := range audit.Entries {
+		found = found || e.TraceID == accepted.JobID && e.Result == "ok"
+	}
+	if !found {
+		t.Errorf("the cached lookup was not audited under its own job")
+	}
 }
 
 // checkGraph follows the edges an analyst follows: company → branches →
