@@ -99,8 +99,12 @@ func (p *progress) render(job jobState) {
 		fmt.Fprintf(p.w, "\033[%dA", p.drawn)
 	}
 	p.drawn = 0
+	width := 0
 	for _, n := range names {
-		line := progressLine(n, counts[n])
+		width = max(width, len(n))
+	}
+	for _, n := range names {
+		line := progressLine(n, width, counts[n])
 		if p.tty {
 			fmt.Fprintf(p.w, "\033[2K%s\n", line)
 			p.drawn++
@@ -111,15 +115,15 @@ func (p *progress) render(job jobState) {
 	}
 }
 
-func progressLine(name string, c *sourceCount) string {
-	const width = 20
+func progressLine(name string, width int, c *sourceCount) string {
+	const barWidth = 20
 	ended := c.done + c.failed + c.skipped
 	filled := 0
 	if c.total > 0 {
-		filled = ended * width / c.total
+		filled = ended * barWidth / c.total
 	}
-	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
-	return fmt.Sprintf("%-8s [%s] %d/%d  done %d  failed %d  running %d", name, bar, ended, c.total, c.done, c.failed, c.running)
+	bar := strings.Repeat("#", filled) + strings.Repeat("-", barWidth-filled)
+	return fmt.Sprintf("%-*s [%s] %d/%d  done %d  failed %d  running %d", width, name, bar, ended, c.total, c.done, c.failed, c.running)
 }
 
 // finish prints the outcome and every failed task's error.

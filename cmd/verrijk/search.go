@@ -19,7 +19,7 @@ type searchHit struct {
 }
 
 // identifierProps are shown beside a hit so the analyst sees why it matched.
-var identifierProps = []string{"kvkNumber", "vestigingsnummer", "rsin", "postalCode", "bagId"}
+var identifierProps = []string{"kvkNumber", "vestigingsnummer", "rsin", "postalCode", "bagId", "registrationNumber", "identifier"}
 
 func newSearchCmd(g *globals) *cobra.Command {
 	var purpose, schema, signal string
