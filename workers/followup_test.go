@@ -22,10 +22,16 @@ func TestFollowUpsWithinDepth(t *testing.T) {
 	}
 	j := f.job(job.ID)
 
-	// The basisprofiel's address is looked up in bag (and kvk), the
-	// vestigingsnummers in kvk, one level deeper; the company's own KvK
-	// number is the task that found it and is not asked again.
-	want := []lookup{{"bag", donaldAt}, {"kvk", donaldAt}, {"kvk", donaldBranch}, {"kvk", donaldBranch2}}
+	// The basisprofiel's address is looked up in bag (and kvk) one level
+	// deeper; the company's own KvK number is the task that found it and is
+	// not asked again, and its branch numbers are not followed (each
+	// Vestigingsprofiel call is billed).
+	want := []lookup{{"bag", donaldAt}, {"kvk", donaldAt}}
+	for _, branch := range []subject.Subject{donaldBranch, donaldBranch2} {
+		if _, ok := findTask(f.job(job.ID), "kvk", branch); ok {
+			t.Errorf("branch %s was followed up", branch)
+		}
+	}
 	for _, w := range want {
 		task, ok := findTask(j, w.source, w.subject)
 		if !ok {

@@ -46,8 +46,9 @@ func TestProcessStoresLinksIndexesAndAudits(t *testing.T) {
 	for _, e := range ents {
 		byID[e.ID] = e
 	}
-	if len(byID) != 2 || byID[donaldCompany].ID == "" || byID[donaldAddress].ID == "" {
-		t.Fatalf("linked entities = %v, want the company and its address", keys(byID))
+	// The legal entity, its two branches (from Zoeken) and its address.
+	if len(byID) != 4 || byID[donaldCompany].ID == "" || byID[donaldAddress].ID == "" {
+		t.Fatalf("linked entities = %v, want the company, its two branches and its address", keys(byID))
 	}
 	wantExpiry := fixedNow.AddDate(1, 0, 0)
 	sums := map[string]bool{}
@@ -231,8 +232,8 @@ func TestProcessWithoutIndexStillCompletes(t *testing.T) {
 		t.Errorf("task = %s, want done", got.Status)
 	}
 	ents, err := f.store.SignalEntities(f.ctx, f.signal.ID, f.purpose.ID)
-	if err != nil || len(ents) != 2 {
-		t.Errorf("stored entities = %d (%v), want 2", len(ents), err)
+	if err != nil || len(ents) != 4 {
+		t.Errorf("stored entities = %d (%v), want 4", len(ents), err)
 	}
 	// The index is the projector's to fill.
 	if ids := f.search("Donald", f.purpose.ID); len(ids) != 0 {

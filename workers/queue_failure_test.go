@@ -120,8 +120,8 @@ func TestKilledWorkerTaskCompletesOnNextServer(t *testing.T) {
 		t.Fatalf("job %s, task %s after %d attempts; want done after 2", job.Status, got.Status, got.Attempts)
 	}
 	ents, err := f.store.SignalEntities(f.ctx, f.signal.ID, f.purpose.ID)
-	if err != nil || len(ents) != 2 {
-		t.Errorf("entities = %d, %v; want 2", len(ents), err)
+	if err != nil || len(ents) != 4 {
+		t.Errorf("entities = %d, %v; want 4 (company, two branches, address)", len(ents), err)
 	}
 	results := []string{}
 	for _, e := range f.queries(task.ID) {

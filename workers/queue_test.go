@@ -100,8 +100,8 @@ func TestEndToEndOnAsynq(t *testing.T) {
 	q.start()
 
 	job = q.waitJob(job.ID)
-	if job.Status != store.StatusDone || len(job.Tasks) != 5 {
-		t.Fatalf("job = %s with %v, want done with the first task and 4 follow-ups", job.Status, describe(job.Tasks))
+	if job.Status != store.StatusDone || len(job.Tasks) != 3 {
+		t.Fatalf("job = %s with %v, want done with the first task and 2 follow-ups", job.Status, describe(job.Tasks))
 	}
 	for _, task := range job.Tasks {
 		if task.Status != store.StatusDone || task.Attempts != 1 {
