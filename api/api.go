@@ -30,6 +30,7 @@ type Deps struct {
 	// accepts); SourceSettings their configuration, for GET /sources.
 	Adapters       map[string]sources.Source
 	SourceSettings []SourceSetting
+	LiveState      LiveState // may be nil
 	MaxDepth       int
 	// Ready reports whether the store, queue and index can be used.
 	Ready   func(ctx context.Context) error
@@ -67,6 +68,7 @@ func New(d Deps) http.Handler {
 	route("PUT /api/v1/purposes/{id}", []string{RoleAdmin}, s.updatePurpose)
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
 	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
+	route("PUT /api/v1/sources/{name}", []string{RoleAdmin}, s.updateSource)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})

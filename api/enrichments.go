@@ -59,6 +59,30 @@ func (s *server) requestEnrichment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	paused, err := s.pausedSources(r.Context())
+	if err != nil {
+		s.writeStoreError(w, r, "sources", err)
+		return
+	}
+	// A paused source named in the request is refused; one the purpose
+	// merely allows is left out, so the other sources can still work.
+	var running []string
+	for _, name := range chosen {
+		switch {
+		case !paused[name]:
+			running = append(running, name)
+		case len(req.Sources) > 0:
+			writeError(w, http.StatusUnprocessableEntity, "source_disabled",
+				"source "+name+" is paused by an admin; try again later or leave it out")
+			return
+		}
+	}
+	if len(running) == 0 {
+		writeError(w, http.StatusUnprocessableEntity, "source_disabled",
+			"every source this purpose allows is paused by an admin: "+strings.Join(chosen, ", "))
+		return
+	}
+	chosen = running
 	sig, err := s.Store.GetSignal(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeStoreError(w, r, "signal", err)

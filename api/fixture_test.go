@@ -138,7 +138,17 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 		},
 		Known:    []string{"bag", "kvk", "rdw"},
 		MaxDepth: 2,
-		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Adapters: map[string]sources.Source{
+			"kvk": fakeSource{"kvk", []subject.Type{subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address}},
+			"bag": fakeSource{"bag", []subject.Type{subject.Address}},
+			"rdw": fakeSource{"rdw", []subject.Type{subject.Plate}},
+		},
+		SourceSettings: []api.SourceSetting{
+			{Name: "bag", Enabled: true, BaseURL: "https://bag.invalid", Rate: "10/s", Concurrency: 4, Timeout: 15 * time.Second},
+			{Name: "kvk", Enabled: true, BaseURL: "https://kvk.invalid", Rate: "10/s", Concurrency: 4, Timeout: 15 * time.Second, HasAPIKey: true},
+			{Name: "rdw", Enabled: false, BaseURL: "https://rdw.invalid", Rate: "10/s", Concurrency: 4, Timeout: 15 * time.Second},
+		},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: func(context.Context) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()

@@ -22,6 +22,7 @@ const (
 	ActionSearch              = "search"
 	ActionPurposeCreated      = "purpose.created"
 	ActionPurposeChanged      = "purpose.changed"
+	ActionSourceChanged       = "source.changed"
 	ActionAuditRead           = "audit.read"
 	ActionTokenCreated        = "token.created"
 )

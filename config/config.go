@@ -74,7 +74,7 @@ type Source struct {
 	BaseURL     string        `koanf:"base_url"`    // default per source, see knownSources
 	APIKey      string        `koanf:"api_key"`     // use ${ENV_VAR}; never put real keys in files
 	Rate        string        `koanf:"rate"`        // "n/s", "n/m" or "n/h", shared by all workers; default "10/s"
-	Concurrency int           `koanf:"concurrency"` // per worker process; default 4
+	Concurrency int           `koanf:"concurrency"` // in-flight requests across all worker processes together; default 4
 	Timeout     time.Duration `koanf:"timeout"`     // per request; default 15s
 	// CacheTTL keeps answers, shared by all workers, for this long; 0
 	// disables caching. Default 1h; kvk 24h, because profile calls cost

@@ -15,7 +15,10 @@ import (
 // tokenCounter records how often a request asked for a rate token.
 type tokenCounter struct{ n atomic.Int32 }
 
-func (l *tokenCounter) Wait(context.Context, string) error { l.n.Add(1); return nil }
+func (l *tokenCounter) Acquire(context.Context, string, time.Duration) (Release, error) {
+	l.n.Add(1)
+	return func(context.Context, Outcome) {}, nil
+}
 
 func newCachedClient(t *testing.T, ttl map[string]time.Duration) (*Client, *tokenCounter, *miniredis.Miniredis) {
 	t.Helper()

@@ -73,42 +73,85 @@ func newClient(cfg Config, target func(netip.Addr) string, dialGuard guard) (*Cl
 	return c, nil
 }
 
+// leaseMargin is added to a request's timeout for its concurrency lease:
+// the slot is released explicitly long before, unless the worker died.
+const leaseMargin = 10 * time.Second
+
 // Do sends req and reads the whole (capped) body. Any HTTP status is a
 // Response, not an error: the adapter decides what a 404 means (CheckStatus
 // helps). Do never retries; the queue does, guided by the typed errors.
-// The rate-limit wait is bounded by ctx, not by req.Timeout, which covers
-// the exchange itself from dial to the last body byte.
+//
+// In order: the cache answers if it can; then the Limiter may hold the
+// source (*HeldError, nothing sent), makes the request wait for the rate
+// and a concurrency slot, and afterwards learns the outcome (circuit
+// breaker, throttling pause). A cached answer is served even while the
+// source is held: it does not touch the source. The waits are bounded by
+// ctx, not by req.Timeout, which covers the exchange itself from dial to
+// the last body byte.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if req.Method == "" {
 		req.Method = http.MethodGet
 	}
 	hit, key, ttl := c.cached(ctx, req)
 	if hit != nil {
-		return hit, nil // a cached answer costs the source nothing: no rate token
-	}
-	if c.cfg.Limiter != nil {
-		if err := c.cfg.Limiter.Wait(ctx, req.Source); err != nil {
-			return nil, fmt.Errorf("waiting for rate limit of %s: %w", req.Source, err)
-		}
+		return hit, nil // costs the source nothing: no rate token, no slot
 	}
 	timeout := req.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	// Built before any wait, so a bad URL costs no rate token.
 	hreq, err := c.newRequest(ctx, req)
 	if err != nil {
 		c.observe(req.Source, time.Now(), nil, err)
 		return nil, err
 	}
+	release := Release(func(context.Context, Outcome) {})
+	if c.cfg.Limiter != nil {
+		release, err = c.cfg.Limiter.Acquire(ctx, req.Source, timeout+leaseMargin)
+		var held *HeldError
+		if errors.As(err, &held) {
+			c.m.held.WithLabelValues(req.Source, held.Reason).Inc()
+			return nil, err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("waiting for a turn at %s: %w", req.Source, err)
+		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	inFlight := c.m.inFlight.WithLabelValues(req.Source)
+	inFlight.Inc()
 	start := time.Now()
-	resp, err := c.send(ctx, hreq)
+	resp, err := c.send(rctx, hreq.WithContext(rctx))
+	inFlight.Dec()
+	release(ctx, outcome(ctx, resp, err))
 	c.observe(req.Source, start, resp, err)
 	if err == nil && key != "" && cacheable(resp) {
 		c.cfg.Cache.Set(ctx, key, resp, ttl)
 	}
 	return resp, err
+}
+
+// outcome judges what a request says about its source's health; ctx is the
+// caller's, whose end is the caller's doing, not the source's.
+func outcome(ctx context.Context, resp *Response, err error) Outcome {
+	if err != nil {
+		var blocked *BlockedError
+		var tooLarge *TooLargeError
+		if errors.As(err, &blocked) || errors.As(err, &tooLarge) || ctx.Err() != nil {
+			return Outcome{Kind: OutcomeNeutral}
+		}
+		return Outcome{Kind: OutcomeFailure}
+	}
+	var rl *RateLimited
+	if errors.As(CheckStatus(resp), &rl) {
+		return Outcome{Kind: OutcomeNeutral, Throttle: rl.RetryIn}
+	}
+	if resp.Status >= 500 {
+		return Outcome{Kind: OutcomeFailure}
+	}
+	return Outcome{Kind: OutcomeSuccess}
 }
 
 // newRequest builds the http.Request with the anonymity rules applied on top

@@ -1,8 +1,9 @@
 // Package egress is the only way out to the internet. Every source adapter
 // gets a *Client and nothing else to make requests with, so anonymity
 // (neutral User-Agent, no cookies, optional proxy/Tor), the SSRF guard,
-// response size caps, rate limits and evidence hashing hold for all of them
-// by construction.
+// response size caps, evidence hashing and source control (rate,
+// concurrency cap, pauses, circuit breaker; see RedisLimiter) hold for all
+// of them by construction.
 package egress
 
 import (
@@ -28,7 +29,7 @@ type Config struct {
 	// ExtraCAFiles are PEM files trusted besides the system roots (KvK's
 	// production chain is not in common trust stores).
 	ExtraCAFiles []string
-	// Limiter, when set, is waited on before every request of a source.
+	// Limiter, when set, admits every request of a source (see Limiter).
 	Limiter Limiter
 	// Cache, when set, answers repeated questions of a source for as long
 	// as CacheTTL gives for that source (no entry: not cached).
@@ -62,9 +63,43 @@ type Response struct {
 	Cached bool
 }
 
-// Limiter throttles requests per source. Implementations shared through Redis
-// hold one rate across all worker processes.
+// Limiter decides when a source may be sent a request. Implementations
+// shared through Redis (RedisLimiter) hold one rate, one concurrency cap,
+// one pause and one circuit breaker per source across all worker processes.
 type Limiter interface {
-	// Wait blocks until source may make one more request, or ctx ends.
-	Wait(ctx context.Context, source string) error
+	// Acquire returns once source may be sent one request: it is not held,
+	// its rate allows one more request and a concurrency slot is free. The
+	// slot is leased for at most lease, so a worker killed mid-request
+	// cannot keep it. A held source (paused, circuit open, throttled) gives
+	// a *HeldError at once, without waiting. Every wait ends with ctx. On
+	// success the caller must call the Release exactly once.
+	Acquire(ctx context.Context, source string, lease time.Duration) (Release, error)
+}
+
+// Release hands back a slot taken by Acquire and reports what became of
+// the request, which drives the circuit breaker and throttling pauses. It
+// works even when ctx has ended: a slot must not wait for its lease.
+type Release func(ctx context.Context, o Outcome)
+
+// OutcomeKind is what a request says about the health of its source.
+type OutcomeKind int
+
+const (
+	// OutcomeNeutral says nothing about the source: the request was refused
+	// by us (SSRF guard, size cap), cancelled by the caller, or throttled.
+	OutcomeNeutral OutcomeKind = iota
+	// OutcomeSuccess: the source answered with a status below 500, 4xx
+	// included; it is up, whatever it thought of the question.
+	OutcomeSuccess
+	// OutcomeFailure is transient trouble at the source: a transport error,
+	// a timeout or a 5xx (other than a 503 with Retry-After).
+	OutcomeFailure
+)
+
+// Outcome of one request, as reported to Release.
+type Outcome struct {
+	Kind OutcomeKind
+	// Throttle, when positive, is how long the source asked everyone to
+	// wait (429, or 503 with Retry-After): the source is paused that long.
+	Throttle time.Duration
 }

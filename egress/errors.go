@@ -113,3 +113,27 @@ func RetryAfter(resp *Response) (time.Duration, bool) {
 	}
 	return min(max(at.Sub(ref), 0), maxRetryAfter), true
 }
+
+// Reasons a source is held (HeldError.Reason).
+const (
+	HoldPaused      = "paused"       // an admin paused the source
+	HoldCircuitOpen = "circuit open" // the source kept failing; we give it a rest
+	HoldThrottled   = "throttled"    // the source answered 429/503 with Retry-After
+)
+
+// HeldError means Do did not send the request because the source is held
+// for every worker: paused, its circuit open, or throttled by the source
+// itself. Nothing reached the source, so it is no failure of the task; the
+// queue should try again after RetryIn (0: no estimate).
+type HeldError struct {
+	Source  string
+	Reason  string // HoldPaused, HoldCircuitOpen or HoldThrottled
+	RetryIn time.Duration
+}
+
+func (e *HeldError) Error() string {
+	if e.RetryIn > 0 {
+		return fmt.Sprintf("source %s held (%s), retry in %s", e.Source, e.Reason, e.RetryIn.Round(time.Millisecond))
+	}
+	return fmt.Sprintf("source %s held (%s)", e.Source, e.Reason)
+}

@@ -106,9 +106,9 @@ func TestRedisLimiterCancelled(t *testing.T) {
 // countingLimiter records calls, to prove Do waits before sending.
 type countingLimiter struct{ calls []string }
 
-func (c *countingLimiter) Wait(_ context.Context, source string) error {
+func (c *countingLimiter) Acquire(_ context.Context, source string, _ time.Duration) (Release, error) {
 	c.calls = append(c.calls, source)
-	return errors.New("no budget")
+	return nil, errors.New("no budget")
 }
 
 func TestDoWaitsOnLimiter(t *testing.T) {

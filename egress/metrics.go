@@ -17,6 +17,10 @@ type metrics struct {
 	bytes    *prometheus.CounterVec
 	blocked  *prometheus.CounterVec
 	cache    *prometheus.CounterVec
+	wait     *prometheus.HistogramVec
+	held     *prometheus.CounterVec
+	circuit  *prometheus.GaugeVec
+	inFlight *prometheus.GaugeVec
 }
 
 var (
@@ -48,6 +52,23 @@ func getMetrics() *metrics {
 				Namespace: "verrijk", Subsystem: "egress", Name: "cache_lookups_total",
 				Help: "Response cache lookups by source and result (hit, miss).",
 			}, []string{"source", "result"}),
+			wait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+				Namespace: "verrijk", Subsystem: "egress", Name: "limiter_wait_seconds",
+				Help:    "Time a request waited before sending, by source and stage (rate, slot).",
+				Buckets: []float64{0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+			}, []string{"source", "stage"}),
+			held: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Namespace: "verrijk", Subsystem: "egress", Name: "held_total",
+				Help: "Requests not sent because the source was held, by source and reason (paused, circuit open, throttled).",
+			}, []string{"source", "reason"}),
+			circuit: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Namespace: "verrijk", Subsystem: "egress", Name: "circuit_state",
+				Help: "Circuit breaker state last seen by this process: 0 closed, 1 half-open, 2 open.",
+			}, []string{"source"}),
+			inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Namespace: "verrijk", Subsystem: "egress", Name: "in_flight",
+				Help: "Requests this process has in flight, by source (sum over processes for the cluster).",
+			}, []string{"source"}),
 		}
 	})
 	return theMetrics
@@ -57,7 +78,8 @@ func getMetrics() *metrics {
 // Register them once per registry; every Client shares them.
 func Collectors() []prometheus.Collector {
 	m := getMetrics()
-	return []prometheus.Collector{m.requests, m.duration, m.bytes, m.blocked, m.cache}
+	return []prometheus.Collector{m.requests, m.duration, m.bytes, m.blocked, m.cache,
+		m.wait, m.held, m.circuit, m.inFlight}
 }
 
 // statusClass turns 404 into "4xx"; anything outside 100..599 is "other".

@@ -2,9 +2,11 @@ package egress
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -81,5 +83,59 @@ func TestRedact(t *testing.T) {
 	}
 	if r.Get("Accept") != "*/*" || h.Get("Apikey") != "a" {
 		t.Error("RedactHeader changed the wrong values")
+	}
+}
+
+func histCount(t *testing.T, source, stage string) uint64 {
+	t.Helper()
+	var m dto.Metric
+	if err := getMetrics().wait.WithLabelValues(source, stage).(prometheus.Histogram).Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetHistogram().GetSampleCount()
+}
+
+func TestLimiterMetrics(t *testing.T) {
+	const src = "limiter-metrics"
+	_, rdb := frozenRedis(t)
+	l := NewRedisLimiter(rdb, map[string]Rate{src: {1, time.Hour}}, WithConcurrency(map[string]int{src: 1}))
+	inside, leave := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(inside)
+		<-leave
+	}))
+	defer srv.Close()
+	c := labClient(t, Config{Limiter: l})
+	rateBefore, slotBefore := histCount(t, src, "rate"), histCount(t, src, "slot")
+	inFlight := getMetrics().inFlight.WithLabelValues(src)
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Do(context.Background(), Request{Source: src, URL: srv.URL})
+		done <- err
+	}()
+	<-inside
+	var m dto.Metric
+	inFlight.Write(&m)
+	if m.GetGauge().GetValue() != 1 {
+		t.Errorf("in flight during the request = %v, want 1", m.GetGauge().GetValue())
+	}
+	close(leave)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	inFlight.Write(&m)
+	if m.GetGauge().GetValue() != 0 {
+		t.Errorf("in flight after = %v, want 0", m.GetGauge().GetValue())
+	}
+	// The hour's only token is spent: the next request waits until ctx ends.
+	if _, err := c.Do(shortCtx(t), Request{Source: src, URL: srv.URL}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("second request: err = %v, want DeadlineExceeded", err)
+	}
+	if d := histCount(t, src, "rate") - rateBefore; d != 2 {
+		t.Errorf("rate waits +%d, want +2", d)
+	}
+	if d := histCount(t, src, "slot") - slotBefore; d != 1 {
+		t.Errorf("slot waits +%d, want +1 (the second never got past the rate)", d)
 	}
 }

@@ -160,6 +160,17 @@ type AuditEntry struct {
 	Hash               string    `json:"hash"`
 }
 
+// SourceOverride is a source's settings as an admin set them at run time.
+// Enabled false pauses the source: its tasks wait, nothing is asked.
+type SourceOverride struct {
+	Name        string    `json:"name"`
+	Enabled     bool      `json:"enabled"`
+	Rate        string    `json:"rate"`
+	Concurrency int       `json:"concurrency"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	UpdatedBy   string    `json:"updated_by"`
+}
+
 // SourceStat is a source's recent record, read from its tasks.
 type SourceStat struct {
 	Done        int       `json:"done"`
@@ -247,6 +258,12 @@ type Store interface {
 	// SourceStats returns, per source, its lookups ended since a moment and
 	// its last success and last error (of any time).
 	SourceStats(ctx context.Context, since time.Time) (map[string]SourceStat, error)
+
+	// PutSourceOverride and SourceOverrides keep an admin's run-time
+	// changes to a source (pause, rate, concurrency), which every process
+	// follows.
+	PutSourceOverride(ctx context.Context, o SourceOverride) error
+	SourceOverrides(ctx context.Context) (map[string]SourceOverride, error)
 
 	CreateToken(ctx context.Context, t Token) error
 	TokenByHash(ctx context.Context, hash string) (Token, error)

@@ -32,14 +32,14 @@ func (p *Processor) planFollowUps(ctx context.Context, w *work, found []entity.E
 	}
 	added, err := p.Store.AddTasks(ctx, w.job.ID, tasks)
 	if err != nil {
-		p.logger().Warn("storing follow-up tasks", "job", w.job.ID, "err", err)
+		w.log.Warn("storing follow-up tasks", "err", err)
 		return
 	}
 	if p.Enqueue == nil {
 		return // the reconciler queues them
 	}
 	if err := p.Enqueue(ctx, added...); err != nil {
-		p.logger().Warn("queueing follow-up tasks; the reconciler will retry", "job", w.job.ID, "err", err)
+		w.log.Warn("queueing follow-up tasks; the reconciler will retry", "err", err)
 	}
 }
 

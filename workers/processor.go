@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"verrijk/audit"
+	"verrijk/egress"
 	"verrijk/index"
 	"verrijk/pipeline"
 	"verrijk/pipeline/entity"
@@ -33,7 +34,13 @@ type Processor struct {
 	Origin  string // "worker:<host>/<pid>", for the audit log
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Paused, when set, reports sources an admin paused at run time; their
+	// tasks wait (without using a retry) instead of asking.
+	Paused func(source string) bool
 }
+
+// pausedRetry is how often a paused source's task looks again.
+const pausedRetry = 10 * time.Second
 
 // work is everything one task run needs, loaded from the store.
 type work struct {
@@ -42,6 +49,8 @@ type work struct {
 	purpose store.Purpose
 	attempt int
 	final   bool // no retry follows a failure of this attempt
+	log     *slog.Logger
+	started time.Time
 }
 
 // ProcessTask implements asynq.Handler.
@@ -74,6 +83,9 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		p.touchJob(ctx, w.job.ID)
 	}
 
+	if p.Paused != nil && p.Paused(w.task.Source) {
+		return p.fail(ctx, w, &egress.HeldError{Source: w.task.Source, Reason: "paused", RetryIn: pausedRetry})
+	}
 	res, fetchErr := p.fetch(ctx, w, src)
 	if fetchErr != nil {
 		return p.fail(ctx, w, fetchErr)
@@ -91,7 +103,17 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("marking task done: %w", err)
 	}
 	p.touchJob(ctx, w.job.ID)
+	observeTask(w.task.Source, resultOf(res.Found), time.Since(w.started))
+	w.log.Info("lookup done", "found", res.Found, "entities", len(entities), "attempt", w.attempt,
+		"duration", time.Since(w.started).String())
 	return nil
+}
+
+func resultOf(found bool) string {
+	if found {
+		return "found"
+	}
+	return "empty"
 }
 
 // load reads the task, its job and its purpose. A task that already ended
@@ -115,7 +137,12 @@ func (p *Processor) load(ctx context.Context, taskID string) (*work, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading purpose %s: %w", job.PurposeID, err)
 	}
-	return &work{task: task, job: job, purpose: purpose}, nil
+	// Every line about this task names its job, task and trace (the job id
+	// is the trace id in the audit log); never the subject's value, which
+	// may be personal data.
+	log := p.logger().With("job", job.ID, "task", task.ID, "trace_id", job.ID, "source", task.Source,
+		"subject_type", string(task.SubjectType))
+	return &work{task: task, job: job, purpose: purpose, log: log, started: time.Now()}, nil
 }
 
 // record keeps the evidence, writes entities and links (store first, index
@@ -164,7 +191,7 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 	// The store has it all now; a failed index write is caught up by the
 	// projector instead of re-asking the source.
 	if err := p.project(ctx, ids); err != nil {
-		p.logger().Warn("indexing after store write; the projector will catch up", "task", w.task.ID, "err", err)
+		w.log.Warn("indexing after store write; the projector will catch up", "err", err)
 	}
 	result := audit.ResultOK
 	if !res.Found {
@@ -217,7 +244,25 @@ func (p *Processor) logQuery(ctx context.Context, w *work, result, detail string
 func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancel()
-	permanent := errors.Is(cause, asynq.SkipRetry) || w.final
+	if held := holdDelay(cause); held > 0 && !w.final {
+		// Paused, circuit open or throttled for all workers: the task waits
+		// without using up a retry (see isFailure and retryDelay).
+		w.log.Info("lookup held", "retry_in", held.String(), "reason", cause.Error())
+		if !p.overtaken(ctx, w) {
+			_ = p.Store.UpdateTask(ctx, w.task.ID, store.StatusQueued, w.task.Attempts, "held: "+cause.Error())
+		}
+		return cause
+	}
+	permanent := errors.Is(cause, asynq.SkipRetry) || w.final || permanentErr(cause)
+	if permanent && !errors.Is(cause, asynq.SkipRetry) {
+		cause = fmt.Errorf("%w: %w", cause, asynq.SkipRetry)
+	}
+	w.log.Warn("lookup failed", "attempt", w.attempt, "permanent", permanent, "err", cause)
+	if permanent {
+		observeTask(w.task.Source, "failed", time.Since(w.started))
+	} else {
+		observeTask(w.task.Source, "retry", time.Since(w.started))
+	}
 	status := store.StatusQueued
 	msg := fmt.Sprintf("attempt %d failed, will retry: %v", w.attempt, cause)
 	if permanent {
@@ -225,7 +270,7 @@ func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
 		msg = strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
 	}
 	if err := p.logQuery(ctx, w, audit.ResultFailed, cause.Error()); err != nil {
-		p.logger().Error("audit write failed", "task", w.task.ID, "err", err)
+		w.log.Error("audit write failed", "err", err)
 	}
 	if p.overtaken(ctx, w) {
 		return cause

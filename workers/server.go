@@ -50,7 +50,7 @@ func serverConfig(concurrency map[string]int, log *slog.Logger) asynq.Config {
 // isFailure tells Asynq whether an error uses up one of the task's
 // retries. Being throttled is not the task's failure: it waits for the
 // source and tries again with its retries intact.
-func isFailure(err error) bool { return !rateLimited(err) }
+func isFailure(err error) bool { return !rateLimited(err) && holdDelay(err) == 0 }
 
 func rateLimited(err error) bool {
 	var rl *egress.RateLimited
@@ -63,6 +63,9 @@ func retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	var rl *egress.RateLimited
 	if errors.As(err, &rl) && rl.RetryIn > 0 {
 		return rl.RetryIn
+	}
+	if d := holdDelay(err); d > 0 {
+		return d
 	}
 	return asynq.DefaultRetryDelayFunc(n, err, t)
 }

@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"time"
 
 	"verrijk/store"
 )
@@ -75,5 +76,11 @@ func advanceJob(ctx context.Context, st store.Store, jobID string) error {
 	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
 		return nil
 	}
-	return st.SetJobStatus(ctx, jobID, next)
+	if err := st.SetJobStatus(ctx, jobID, next); err != nil {
+		return err
+	}
+	if IsFinal(next) {
+		observeJob(next, time.Since(job.CreatedAt))
+	}
+	return nil
 }

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"verrijk/api"
@@ -37,6 +41,8 @@ type runtime struct {
 	redisOpt asynq.RedisConnOpt
 	client   *asynq.Client
 	inspect  *asynq.Inspector
+	limiter  *egress.RedisLimiter
+	control  *workers.SourceControl
 	enqueuer *workers.Enqueuer
 	sources  map[string]sources.Source // enabled adapters
 	adapters map[string]sources.Source // every adapter, enabled or not
@@ -116,28 +122,36 @@ func (rt *runtime) openQueue() error {
 
 func (rt *runtime) openSources() error {
 	rates := map[string]egress.Rate{}
+	caps := map[string]int{}
 	for name, s := range rt.cfg.Sources {
 		r, err := egress.ParseRate(s.Rate)
 		if err != nil {
 			return fmt.Errorf("sources.%s.rate: %w", name, err)
 		}
 		rates[name] = r
+		caps[name] = s.Concurrency
 	}
 	ec := rt.cfg.EgressConfig()
-	ec.Limiter = egress.NewRedisLimiter(rt.redis, rates)
+	// Rate, in-flight cap, pauses and the circuit breaker are kept in
+	// Redis, so they hold for all worker processes together.
+	rt.limiter = egress.NewRedisLimiter(rt.redis, rates, egress.WithConcurrency(caps))
+	ec.Limiter = rt.limiter
 	ec.Cache = egress.NewRedisCache(rt.redis)
 	client, err := egress.New(ec)
 	if err != nil {
 		return fmt.Errorf("egress: %w", err)
 	}
+	settings := map[string]workers.SourceSetting{}
 	for _, name := range registry.Names() {
 		sc := rt.cfg.Sources[name]
+		settings[name] = workers.SourceSetting{Rate: sc.Rate, Concurrency: sc.Concurrency}
 		src, _ := registry.New(name, client, sc.AdapterConfig())
 		rt.adapters[name] = src
 		if sc.Enabled {
 			rt.sources[name] = src
 		}
 	}
+	rt.control = &workers.SourceControl{Store: rt.store, Limits: rt.limiter, Config: settings, Log: rt.log}
 	return nil
 }
 
@@ -160,7 +174,28 @@ func (rt *runtime) openIndex() error {
 func (rt *runtime) processor() *workers.Processor {
 	host, _ := os.Hostname()
 	return &workers.Processor{Store: rt.store, Index: rt.index, Audit: rt.audit, Sources: rt.sources,
-		Enqueue: rt.enqueuer.Enqueue, Origin: fmt.Sprintf("worker:%s/%d", host, os.Getpid()), Log: rt.log}
+		Enqueue: rt.enqueuer.Enqueue, Origin: fmt.Sprintf("worker:%s/%d", host, os.Getpid()), Log: rt.log,
+		Paused: rt.control.Paused}
+}
+
+// followSources applies admins' run-time source changes now and then
+// every few seconds, until ctx ends.
+func (rt *runtime) followSources(ctx context.Context) {
+	if err := rt.control.RunOnce(ctx); err != nil {
+		rt.log.Warn("reading source settings", "err", err)
+	}
+	go rt.control.Run(ctx)
+}
+
+// metrics serves Go, process, egress, worker and queue metrics.
+func (rt *runtime) metrics() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		workers.NewQueueCollector(rt.inspect))
+	for _, c := range append(egress.Collectors(), workers.Collectors()...) {
+		reg.MustRegister(c)
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // reconciler re-queues what Redis lost and ends what Asynq gave up on.

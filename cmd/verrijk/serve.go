@@ -8,14 +8,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
 	"verrijk/api"
 	"verrijk/config"
-	"verrijk/egress"
 	"verrijk/web"
 	"verrijk/workers"
 )
@@ -46,6 +42,7 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	embedded := cfg.Queue.RedisURL == ""
+	rt.followSources(ctx)
 	if embedded {
 		srv, mux := workers.NewServer(rt.redisOpt, rt.concurrency(), rt.processor(), log)
 		if err := srv.Start(mux); err != nil {
@@ -71,8 +68,8 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
-		Adapters: rt.adapters, SourceSettings: rt.sourceSettings(),
-		Ready: rt.ready, Metrics: metricsHandler(), Web: web.Handler(log), Log: log})
+		Adapters: rt.adapters, SourceSettings: rt.sourceSettings(), LiveState: rt.limiter.State,
+		Ready: rt.ready, Metrics: rt.metrics(), Web: web.Handler(log), Log: log})
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("server.addr: %w", err)
@@ -96,14 +93,4 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	shutdownCtx, done := context.WithTimeout(context.Background(), 15*time.Second)
 	defer done()
 	return httpSrv.Shutdown(shutdownCtx)
-}
-
-// metricsHandler exposes Go runtime, process and egress metrics.
-func metricsHandler() http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, c := range egress.Collectors() {
-		reg.MustRegister(c)
-	}
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

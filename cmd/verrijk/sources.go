@@ -28,7 +28,7 @@ func newSourcesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer rt.Close()
-			list, err := api.SourceStatuses(cmd.Context(), rt.store, rt.sourceSettings(), rt.adapters, time.Now())
+			list, err := api.SourceStatuses(cmd.Context(), rt.store, rt.sourceSettings(), rt.adapters, rt.limiter.State, time.Now())
 			if err != nil {
 				return err
 			}
@@ -36,14 +36,14 @@ func newSourcesCmd(g *globals) *cobra.Command {
 				return json.NewEncoder(g.stdout).Encode(map[string]any{"sources": list})
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SOURCE\tENABLED\tRATE\tCONC\tHEALTH\tDONE/FAILED 24h\tERROR RATE\tLAST SUCCESS\tLAST ERROR\tACCEPTS")
+			fmt.Fprintln(tw, "SOURCE\tENABLED\tRATE\tCONC\tIN FLIGHT\tHEALTH\tDONE/FAILED 24h\tERROR RATE\tLAST SUCCESS\tLAST ERROR\tACCEPTS")
 			for _, s := range list {
 				accepts := make([]string, len(s.Accepts))
 				for i, t := range s.Accepts {
 					accepts[i] = string(t)
 				}
-				fmt.Fprintf(tw, "%s\t%v\t%s\t%d\t%s\t%d/%d\t%.0f%%\t%s\t%s\t%s\n", s.Name, s.Enabled, s.Rate, s.Concurrency,
-					s.Health, s.Done, s.Failed, 100*s.ErrorRate, when(s.LastSuccess), lastError(s), strings.Join(accepts, ","))
+				fmt.Fprintf(tw, "%s\t%v\t%s\t%d\t%d\t%s\t%d/%d\t%.0f%%\t%s\t%s\t%s\n", s.Name, s.Enabled, s.Rate, s.Concurrency,
+					s.InFlight, s.Health, s.Done, s.Failed, 100*s.ErrorRate, when(s.LastSuccess), lastError(s), strings.Join(accepts, ","))
 			}
 			return tw.Flush()
 		},

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SignalEntities", testSignalEntities},
 		{"ChangedEntities", testChangedEntities},
 		{"SourceStats", testSourceStats},
+		{"SourceOverrides", testSourceOverrides},
 		{"AuditChain", testAuditChain},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditFilters", testAuditFilters},
