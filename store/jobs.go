@@ -73,21 +73,51 @@ func (s *sqlStore) insertTasks(ctx context.Context, r runner, jobID string, task
 }
 
 func (s *sqlStore) GetJob(ctx context.Context, id string) (Job, error) {
-	r := s.r()
+	j, err := s.GetJobHeader(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	j.Tasks, err = s.listTasks(ctx, s.r(), `SELECT `+taskColumns+` FROM tasks WHERE job_id = ? ORDER BY created_at, id`, id)
+	if err != nil {
+		return Job{}, err
+	}
+	return j, nil
+}
+
+// GetJobHeader reads a job without its tasks: a worker handling one task
+// of a large job needs the job's purpose and requester, not its other
+// thousand tasks.
+func (s *sqlStore) GetJobHeader(ctx context.Context, id string) (Job, error) {
 	var j Job
 	var created, updated dbTime
-	err := r.row(ctx, `SELECT id, signal_id, purpose_id, justification, requested_by, max_depth, status, created_at, updated_at
+	err := s.r().row(ctx, `SELECT id, signal_id, purpose_id, justification, requested_by, max_depth, status, created_at, updated_at
 		FROM jobs WHERE id = ?`, id).
 		Scan(&j.ID, &j.SignalID, &j.PurposeID, &j.Justification, &j.RequestedBy, &j.MaxDepth, &j.Status, &created, &updated)
 	if err != nil {
 		return Job{}, notFound(err, "reading job")
 	}
 	j.CreatedAt, j.UpdatedAt = created.T, updated.T
-	j.Tasks, err = s.listTasks(ctx, r, `SELECT `+taskColumns+` FROM tasks WHERE job_id = ? ORDER BY created_at, id`, id)
-	if err != nil {
-		return Job{}, err
-	}
+	j.Tasks = []Task{}
 	return j, nil
+}
+
+// TaskStatusCounts counts a job's tasks by status.
+func (s *sqlStore) TaskStatusCounts(ctx context.Context, jobID string) (map[string]int, error) {
+	rows, err := s.r().query(ctx, `SELECT status, COUNT(*) FROM tasks WHERE job_id = ? GROUP BY status`, jobID)
+	if err != nil {
+		return nil, fmt.Errorf("counting tasks of job %s: %w", jobID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("counting tasks of job %s: %w", jobID, err)
+		}
+		out[status] = n
+	}
+	return out, rows.Err()
 }
 
 func (s *sqlStore) AddTasks(ctx context.Context, jobID string, tasks []Task) ([]Task, error) {

@@ -224,6 +224,10 @@ type Store interface {
 	CreateJob(ctx context.Context, j Job, tasks []Task) (Job, error)
 	// GetJob returns the job with all its tasks, oldest first.
 	GetJob(ctx context.Context, id string) (Job, error)
+	// GetJobHeader returns the job without its tasks (Tasks empty).
+	GetJobHeader(ctx context.Context, id string) (Job, error)
+	// TaskStatusCounts counts a job's tasks by status.
+	TaskStatusCounts(ctx context.Context, jobID string) (map[string]int, error)
 	// AddTasks adds follow-up tasks to a job, silently skipping any whose
 	// (source, subject) the job already has; it returns the ones added.
 	AddTasks(ctx context.Context, jobID string, tasks []Task) ([]Task, error)

@@ -129,7 +129,7 @@ func (p *Processor) load(ctx context.Context, taskID string) (*work, error) {
 	if IsFinal(task.Status) {
 		return nil, nil
 	}
-	job, err := p.Store.GetJob(ctx, task.JobID)
+	job, err := p.Store.GetJobHeader(ctx, task.JobID)
 	if err != nil {
 		return nil, fmt.Errorf("loading job %s: %w", task.JobID, err)
 	}

@@ -11,24 +11,26 @@ import (
 // has started, running until every task has ended, then done (all done or
 // skipped), failed (all failed) or partial (some of each).
 func JobStatus(tasks []store.Task) string {
-	if len(tasks) == 0 {
+	counts := map[string]int{}
+	for _, t := range tasks {
+		counts[t.Status]++
+	}
+	return JobStatusFromCounts(counts)
+}
+
+// JobStatusFromCounts is JobStatus over task counts by status.
+func JobStatusFromCounts(counts map[string]int) string {
+	queued, running, failed := counts[store.StatusQueued], counts[store.StatusRunning], counts[store.StatusFailed]
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	done := total - queued - running - failed // done and skipped
+	if total == 0 {
 		return store.StatusDone
 	}
-	var queued, running, done, failed int
-	for _, t := range tasks {
-		switch t.Status {
-		case store.StatusQueued:
-			queued++
-		case store.StatusRunning:
-			running++
-		case store.StatusFailed:
-			failed++
-		default: // done, skipped
-			done++
-		}
-	}
 	switch {
-	case queued == len(tasks):
+	case queued == total:
 		return store.StatusQueued
 	case queued+running > 0:
 		return store.StatusRunning
@@ -68,11 +70,15 @@ func Progress(tasks []store.Task) float64 {
 // changed. It only ever moves forward (queued → running → final), so two
 // tasks finishing at once cannot leave a finished job marked running.
 func advanceJob(ctx context.Context, st store.Store, jobID string) error {
-	job, err := st.GetJob(ctx, jobID)
+	job, err := st.GetJobHeader(ctx, jobID)
 	if err != nil {
 		return err
 	}
-	next := JobStatus(job.Tasks)
+	counts, err := st.TaskStatusCounts(ctx, jobID)
+	if err != nil {
+		return err
+	}
+	next := JobStatusFromCounts(counts)
 	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -27,6 +28,17 @@ func testSourceStats(t *testing.T, s store.Store) {
 	mustUpdate("69599084", store.StatusFailed, "kvk: 500")
 	mustUpdate("8823SJ 3A", store.StatusDone, "")
 
+	counts, err := s.TaskStatusCounts(ctx, j.ID)
+	if err != nil || counts[store.StatusDone] != 2 || counts[store.StatusFailed] != 1 || counts[store.StatusQueued] != 1 {
+		t.Errorf("TaskStatusCounts = %v, %v; want done 2, failed 1, queued 1", counts, err)
+	}
+	header, err := s.GetJobHeader(ctx, j.ID)
+	if err != nil || header.ID != j.ID || header.PurposeID != j.PurposeID || len(header.Tasks) != 0 {
+		t.Errorf("GetJobHeader = %+v, %v; want the job without tasks", header, err)
+	}
+	if _, err := s.GetJobHeader(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetJobHeader of a missing job: %v", err)
+	}
 	stats, err := s.SourceStats(ctx, before)
 	if err != nil {
 		t.Fatalf("SourceStats: %v", err)
