@@ -57,7 +57,7 @@ func (r *Reconciler) failArchived(ctx context.Context, t store.Task) error {
 	if info.State != asynq.TaskStateArchived {
 		return nil
 	}
-	msg := "the worker stopped during the last attempt"
+	msg := "the queue gave up on the task"
 	if info.LastErr != "" {
 		msg += ": " + info.LastErr
 	}

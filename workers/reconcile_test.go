@@ -31,8 +31,8 @@ func TestReconcilerFailsTasksAsynqGaveUpOn(t *testing.T) {
 		t.Fatalf("RunOnce: %v", err)
 	}
 	got := f.task(lost.ID)
-	if got.Status != store.StatusFailed || !strings.Contains(got.Error, "last attempt") {
-		t.Errorf("archived task = %s %q, want failed naming the lost attempt", got.Status, got.Error)
+	if got.Status != store.StatusFailed || !strings.Contains(got.Error, "gave up") {
+		t.Errorf("archived task = %s %q, want failed saying the queue gave up", got.Status, got.Error)
 	}
 	if f.task(other.ID).Status != store.StatusQueued {
 		t.Errorf("the task still pending in Asynq was touched: %s", f.task(other.ID).Status)

@@ -67,6 +67,9 @@ func retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	if d := holdDelay(err); d > 0 {
 		return d
 	}
+	if errors.Is(err, asynq.ErrLeaseExpired) {
+		return time.Second // its worker died; Asynq already waited for the lease
+	}
 	return asynq.DefaultRetryDelayFunc(n, err, t)
 }
 

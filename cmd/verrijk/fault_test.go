@@ -1,12 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"verrijk/store"
 )
 
 // The fault tests run production mode (real Redis, a fresh PostgreSQL
@@ -15,7 +19,8 @@ import (
 // ends done with exactly what an undisturbed run of the same subjects in
 // the same test left behind: the same entities, links and tasks, each once.
 // A gate in front of the KvK replay holds lookups in flight in a known
-// worker while the fault is injected.
+// worker while the fault is injected. The tests mostly wait on Asynq's
+// timers, so they run in parallel, each on a Redis database of its own.
 
 // TestFaultWorkerKilledMidTask kills (SIGKILL) the only worker while it
 // holds both KvK lookups. Nothing tells Redis: the tasks stay active under
@@ -24,14 +29,16 @@ import (
 // timings, 30 s of lease (renewed every 5 s), 30 s more before the recoverer
 // trusts the expiry, a recoverer pass (once a minute), the retry delay
 // (verrijk keeps Asynq's default, 15–44 s for a first retry) and the
-// forwarder's 5 s poll: about 70–110 s in all, which is why this test is
-// slow.
+// forwarder's 5 s poll: 75–110 s after the kill (105–118 s measured, with
+// the follow-ups), which is why this test is slow.
 func TestFaultWorkerKilledMidTask(t *testing.T) {
-	d := newFaultDeployment(t)
+	t.Parallel()
+	d := newFaultDeployment(t, 0)
 	g := d.gateSource("kvk")
 	defer g.open()
 	first := d.worker()
 	a := caller{t, d.base, d.token("anna", "analyst")}
+	auditor := caller{t, d.base, d.token("fg", "auditor")}
 	want := d.cleanRun(a)
 
 	g.shut()
@@ -47,11 +54,12 @@ func TestFaultWorkerKilledMidTask(t *testing.T) {
 	j := waitJobDone(t, a, job, 3*time.Minute)
 	t.Logf("job done %s after the SIGKILL", time.Since(killed).Round(time.Second))
 	for _, tk := range heldTasks(j, "kvk") {
-		if tk.Attempts < 2 {
-			t.Errorf("task %s %s: %d attempts; the killed worker's attempt should count and a second one finish it", tk.Source, tk.Subject, tk.Attempts)
+		if tk.Attempts != 2 {
+			t.Errorf("task %s %s: %d attempts, want 2 (the killed one, then the one that finished)", tk.Source, tk.Subject, tk.Attempts)
 		}
 	}
 	sameOutcome(t, want, readOutcome(t, a, sig, job))
+	answeredOnce(t, auditor, job, j)
 }
 
 // TestFaultWorkerTerminatedMidTask stops (SIGTERM) the only worker while it
@@ -59,7 +67,8 @@ func TestFaultWorkerKilledMidTask(t *testing.T) {
 // the worker must hand the tasks back to the queue and exit, and another
 // worker finishes them.
 func TestFaultWorkerTerminatedMidTask(t *testing.T) {
-	d := newFaultDeployment(t)
+	t.Parallel()
+	d := newFaultDeployment(t, 1)
 	g := d.gateSource("kvk")
 	defer g.open()
 	// At KvK's default 15 s timeout the held request would fail before the
@@ -67,6 +76,7 @@ func TestFaultWorkerTerminatedMidTask(t *testing.T) {
 	slow := "VERRIJK_SOURCES_KVK_TIMEOUT=60s"
 	first := d.worker(slow)
 	a := caller{t, d.base, d.token("anna", "analyst")}
+	auditor := caller{t, d.base, d.token("fg", "auditor")}
 	want := d.cleanRun(a)
 
 	g.shut()
@@ -87,6 +97,7 @@ func TestFaultWorkerTerminatedMidTask(t *testing.T) {
 		}
 	}
 	sameOutcome(t, want, readOutcome(t, a, sig, job))
+	answeredOnce(t, auditor, job, j)
 }
 
 // TestFaultRedisFlushedMidJob empties Redis while one worker holds both
@@ -96,11 +107,13 @@ func TestFaultWorkerTerminatedMidTask(t *testing.T) {
 // store task again, so the held KvK lookups run twice at once (in the first
 // worker and in the second) and the waiting ones run once.
 func TestFaultRedisFlushedMidJob(t *testing.T) {
-	d := newFaultDeployment(t)
+	t.Parallel()
+	d := newFaultDeployment(t, 2)
 	g := d.gateSource("kvk")
 	defer g.open()
 	d.worker()
 	a := caller{t, d.base, d.token("anna", "analyst")}
+	auditor := caller{t, d.base, d.token("fg", "auditor")}
 	want := d.cleanRun(a)
 
 	g.shut()
@@ -116,8 +129,9 @@ func TestFaultRedisFlushedMidJob(t *testing.T) {
 	d.worker()
 	g.waitHeld(t, 2, 30*time.Second) // the second worker runs the held lookups too
 	g.open()
-	waitJobDone(t, a, job, 60*time.Second)
+	j := waitJobDone(t, a, job, 60*time.Second)
 	sameOutcome(t, want, readOutcome(t, a, sig, job))
+	answeredOnce(t, auditor, job, j, taskIDs(heldTasks(j, "kvk"))...)
 }
 
 // TestFaultServeKilledMidJob kills (SIGKILL) `verrijk serve`, which owns the
@@ -125,12 +139,14 @@ func TestFaultRedisFlushedMidJob(t *testing.T) {
 // store; serve, started again on the same data_dir, must project every
 // entity and link of the job into the index.
 func TestFaultServeKilledMidJob(t *testing.T) {
-	d := newFaultDeployment(t)
+	t.Parallel()
+	d := newFaultDeployment(t, 3)
 	g := d.gateSource("kvk")
 	defer g.open()
 	d.worker()
 	d.worker()
 	a := caller{t, d.base, d.token("anna", "analyst")}
+	auditor := caller{t, d.base, d.token("fg", "auditor")}
 	want := d.cleanRun(a)
 
 	g.shut()
@@ -148,6 +164,9 @@ func TestFaultServeKilledMidJob(t *testing.T) {
 	d.restartServe()
 	got := readOutcome(t, a, sig, job)
 	sameOutcome(t, want, got)
+	var j faultJob
+	a.must(200, "GET", "/api/v1/jobs/"+job, nil, &j)
+	answeredOnce(t, auditor, job, j)
 
 	// Everything linked to the signal is in the index under it: the job's
 	// links were stored while serve was down, so only the projector's catch-up
@@ -192,5 +211,203 @@ func searchIDs(a caller, signalID, q string) []string {
 		}
 	}
 	sort.Strings(ids)
+	return ids
+}
+
+// outcome is what an enrichment left behind, independent of its ids: the
+// entities linked to its signal, the purposes they are linked under, and
+// the tasks it ran.
+type outcome struct {
+	entities []string // sorted entity ids
+	links    []string // "entity purpose", sorted
+	tasks    []string // "source subject depth", sorted
+	byID     map[string]entityJSON
+}
+
+// readOutcome reads a finished job's result and fails the test on any
+// duplicate: a task twice or not done, an entity linked twice, or two
+// entities with the same strong identifier.
+func readOutcome(t *testing.T, a caller, signalID, jobID string) outcome {
+	t.Helper()
+	var job faultJob
+	a.must(200, "GET", "/api/v1/jobs/"+jobID, nil, &job)
+	if job.Status != "done" {
+		t.Errorf("job %s ended %s, want done: %+v", jobID, job.Status, job.Tasks)
+	}
+	var o outcome
+	for _, tk := range job.Tasks {
+		key := fmt.Sprintf("%s %s %d", tk.Source, tk.Subject, tk.Depth)
+		if slices.Contains(o.tasks, key) {
+			t.Errorf("task %s stored twice in job %s", key, jobID)
+		}
+		o.tasks = append(o.tasks, key)
+		if tk.Status != "done" {
+			t.Errorf("task %s: %s (%s), want done", key, tk.Status, tk.Error)
+		}
+	}
+	var res struct{ Entities []entityJSON }
+	a.must(200, "GET", "/api/v1/signals/"+signalID+"/entities?purpose_id="+purposeID, nil, &res)
+	o.byID = map[string]entityJSON{}
+	strong := map[string]string{}
+	for _, e := range res.Entities {
+		if _, dup := o.byID[e.ID]; dup {
+			t.Errorf("entity %s listed twice for signal %s", e.ID, signalID)
+		}
+		o.byID[e.ID] = e
+		o.entities = append(o.entities, e.ID)
+		for _, l := range e.Signals {
+			if l.SignalID != signalID {
+				continue
+			}
+			key := e.ID + " " + l.PurposeID
+			if slices.Contains(o.links, key) {
+				t.Errorf("entity %s linked to signal %s twice under %s", e.ID, signalID, l.PurposeID)
+			}
+			o.links = append(o.links, key)
+			if l.JobID != jobID {
+				t.Errorf("entity %s linked by job %s, want %s", e.ID, l.JobID, jobID)
+			}
+		}
+		for _, k := range strongKeys(e) {
+			if other, ok := strong[k]; ok {
+				t.Errorf("entities %s and %s share the strong identifier %s", other, e.ID, k)
+			}
+			strong[k] = e.ID
+		}
+	}
+	sort.Strings(o.entities)
+	sort.Strings(o.links)
+	sort.Strings(o.tasks)
+	return o
+}
+
+// strongKeys are the identifiers that name exactly one entity of a schema:
+// two entities sharing one are a duplicate that the deterministic ids
+// should have merged. A branch is a Company of its own that carries its
+// parent's kvkNumber, so for a Company the branch number wins when present;
+// an Address from KvK and the same one from BAG must merge on postcode and
+// house number.
+func strongKeys(e entityJSON) []string {
+	first := func(p string) string {
+		if vs := e.Properties[p]; len(vs) > 0 {
+			return strings.ToUpper(strings.ReplaceAll(vs[0], " ", ""))
+		}
+		return ""
+	}
+	var key string
+	switch e.Schema {
+	case "Company":
+		key = "kvkNumber=" + first("kvkNumber")
+		if v := first("vestigingsnummer"); v != "" {
+			key = "vestigingsnummer=" + v
+		}
+	case "Address":
+		if pc, nr := first("postalCode"), first("houseNumber"); pc != "" && nr != "" {
+			key = "postcode=" + pc + " " + nr
+		}
+	case "Publication":
+		key = "identifier=" + first("identifier")
+	case "Vehicle":
+		key = "registrationNumber=" + first("registrationNumber")
+	case "Domain":
+		key = "name=" + first("name")
+	}
+	if key == "" || strings.HasSuffix(key, "=") {
+		return nil
+	}
+	return []string{e.Schema + "." + key}
+}
+
+// sameOutcome fails the test unless got matches the undisturbed run want.
+func sameOutcome(t *testing.T, want, got outcome) {
+	t.Helper()
+	for _, c := range []struct {
+		what      string
+		want, got []string
+	}{{"entities", want.entities, got.entities}, {"links", want.links, got.links}, {"tasks", want.tasks, got.tasks}} {
+		if !slices.Equal(c.want, c.got) {
+			t.Errorf("%s after the fault differ from the undisturbed run:\n missing %v\n extra   %v",
+				c.what, minus(c.want, c.got), minus(c.got, c.want))
+		}
+	}
+}
+
+// minus returns the elements of a not in b.
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// cleanRun enriches faultSubjects undisturbed on a new signal and returns
+// what that left behind. It then empties Redis: the answer cache would
+// otherwise serve the faulted run without asking the gated source.
+func (d *faultDeployment) cleanRun(a caller) outcome {
+	d.t.Helper()
+	sig, job := requestJob(a, "ongestoord")
+	waitJobDone(d.t, a, job, 60*time.Second)
+	o := readOutcome(d.t, a, sig, job)
+	if len(o.entities) < 5 || len(o.tasks) < 5 {
+		d.t.Fatalf("the undisturbed run found too little to test with: %d entities, %d tasks", len(o.entities), len(o.tasks))
+	}
+	d.flushRedis()
+	return o
+}
+
+// answeredOnce checks in the audit log that every task of a job got its
+// source's answer exactly once, apart from the tasks in maybeTwice, which a
+// fault may have run twice at once (once or twice is then right); and that
+// the log's hash chain, written by several processes around the fault, is
+// whole.
+func answeredOnce(t *testing.T, auditor caller, jobID string, j faultJob, maybeTwice ...string) {
+	t.Helper()
+	var res struct{ Entries []store.AuditEntry }
+	auditor.must(200, "GET", "/api/v1/audit?limit=1000", nil, &res)
+	answered := map[string]int{}
+	for i, e := range res.Entries {
+		if e.Action == "source.queried" && e.TraceID == jobID && (e.Result == "ok" || e.Result == "empty") {
+			answered[e.ObjectID]++
+		}
+		if e.ComputeHash() != e.Hash {
+			t.Errorf("audit entry %d: hash does not match its content", e.Seq)
+		}
+		if i > 0 && (e.Seq != res.Entries[i-1].Seq+1 || e.PrevHash != res.Entries[i-1].Hash) {
+			t.Errorf("audit entry %d does not follow entry %d in the chain", e.Seq, res.Entries[i-1].Seq)
+		}
+	}
+	if len(res.Entries) == 1000 {
+		t.Fatalf("the audit log has more than 1000 entries; read it in pages")
+	}
+	for _, tk := range j.Tasks {
+		most := 1
+		if slices.Contains(maybeTwice, tk.ID) {
+			most = 2
+		}
+		if n := answered[tk.ID]; n < 1 || n > most {
+			t.Errorf("task %s %s was answered %d times (audit), want 1..%d", tk.Source, tk.Subject, n, most)
+		}
+	}
+}
+
+// heldTasks returns a job's depth-0 tasks of source: the ones the gate held.
+func heldTasks(j faultJob, source string) []faultTask {
+	var out []faultTask
+	for _, tk := range j.Tasks {
+		if tk.Source == source && tk.Depth == 0 {
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
+func taskIDs(tasks []faultTask) []string {
+	var ids []string
+	for _, tk := range tasks {
+		ids = append(ids, tk.ID)
+	}
 	return ids
 }

@@ -8,8 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -98,9 +97,11 @@ type faultDeployment struct {
 	db       *sql.DB
 }
 
-func newFaultDeployment(t *testing.T) *faultDeployment {
+// newFaultDeployment starts one; n (0, 1, …) picks the test's own Redis
+// database, so that the fault tests can run in parallel.
+func newFaultDeployment(t *testing.T, n int) *faultDeployment {
 	t.Helper()
-	redisURL, dsn := faultRedisURL(t), storetest.NewPostgresDSN(t)
+	redisURL, dsn := faultRedisURL(t, n), storetest.NewPostgresDSN(t)
 	d := newDeployment(t, fmt.Sprintf("queue: {redis_url: %q}\nstore: {dsn: %q}\n", redisURL, dsn), 0)
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
@@ -116,32 +117,38 @@ func newFaultDeployment(t *testing.T) *faultDeployment {
 	return fd
 }
 
-// faultRedisURL is the Redis database the fault tests flush and fill:
-// VERRIJK_TEST_FAULT_REDIS_URL, else VERRIJK_TEST_REDIS_URL, else database
-// 11 on the local server. Workers take any task on their queues, and one
-// whose id is not in their store is given up, so two deployments on one
-// database spoil each other's jobs; a database of their own keeps these
-// tests apart from the other production-mode tests (database 7) and the
-// benchmarks (8–10) when those run at the same time.
-func faultRedisURL(t *testing.T) string {
+// faultRedisURL returns a Redis database of the fault test's own, emptied:
+// database 11+n on the server of VERRIJK_TEST_REDIS_URL (default the local
+// one), or 11+n counted from VERRIJK_TEST_FAULT_REDIS_URL's database. Workers
+// take any task on their queues and give up one whose id is not in their
+// store, so two deployments on one database spoil each other's jobs; their
+// own databases let the fault tests run in parallel, and apart from the
+// other production-mode tests (database 7) and the benchmarks (8–10).
+func faultRedisURL(t *testing.T, n int) string {
 	t.Helper()
-	url := os.Getenv("VERRIJK_TEST_FAULT_REDIS_URL")
-	if url == "" {
-		url = os.Getenv("VERRIJK_TEST_REDIS_URL")
+	base, first := os.Getenv("VERRIJK_TEST_FAULT_REDIS_URL"), -1
+	if base == "" {
+		base, first = os.Getenv("VERRIJK_TEST_REDIS_URL"), 11
 	}
-	if url == "" {
-		url = "redis://127.0.0.1:6379/11"
+	if base == "" {
+		base = "redis://127.0.0.1:6379"
 	}
-	opt, err := redis.ParseURL(url)
+	opt, err := redis.ParseURL(base)
 	if err != nil {
-		t.Fatalf("fault tests' Redis URL: %v", err)
+		t.Fatalf("the fault tests' Redis URL: %v", err)
 	}
+	if first < 0 {
+		first = opt.DB
+	}
+	opt.DB = first + n
+	u, _ := url.Parse(base)
+	u.Path = "/" + strconv.Itoa(opt.DB)
 	rdb := redis.NewClient(opt)
 	defer rdb.Close()
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatalf("the fault tests need Redis at %s (start it, or set VERRIJK_TEST_FAULT_REDIS_URL): %v", url, err)
+		t.Fatalf("the fault tests need Redis database %d at %s (start it, or set VERRIJK_TEST_FAULT_REDIS_URL): %v", opt.DB, opt.Addr, err)
 	}
-	return url
+	return u.String()
 }
 
 // gateSource puts a gate in front of source's replay handler and points the
@@ -297,150 +304,6 @@ func waitJobDone(t *testing.T, a caller, jobID string, within time.Duration) fau
 	}
 }
 
-// outcome is what an enrichment left behind, independent of its ids: the
-// entities linked to its signal, the purposes they are linked under, and
-// the tasks it ran.
-type outcome struct {
-	entities []string // sorted entity ids
-	links    []string // "entity purpose", sorted
-	tasks    []string // "source subject depth", sorted
-	byID     map[string]entityJSON
-}
-
-// readOutcome reads a finished job's result and fails the test on any
-// duplicate: a task twice or not done, an entity linked twice, or two
-// entities with the same strong identifier.
-func readOutcome(t *testing.T, a caller, signalID, jobID string) outcome {
-	t.Helper()
-	var job faultJob
-	a.must(200, "GET", "/api/v1/jobs/"+jobID, nil, &job)
-	if job.Status != "done" {
-		t.Errorf("job %s ended %s, want done: %+v", jobID, job.Status, job.Tasks)
-	}
-	var o outcome
-	for _, tk := range job.Tasks {
-		key := fmt.Sprintf("%s %s %d", tk.Source, tk.Subject, tk.Depth)
-		if slices.Contains(o.tasks, key) {
-			t.Errorf("task %s stored twice in job %s", key, jobID)
-		}
-		o.tasks = append(o.tasks, key)
-		if tk.Status != "done" {
-			t.Errorf("task %s: %s (%s), want done", key, tk.Status, tk.Error)
-		}
-	}
-	var res struct{ Entities []entityJSON }
-	a.must(200, "GET", "/api/v1/signals/"+signalID+"/entities?purpose_id="+purposeID, nil, &res)
-	o.byID = map[string]entityJSON{}
-	strong := map[string]string{}
-	for _, e := range res.Entities {
-		if _, dup := o.byID[e.ID]; dup {
-			t.Errorf("entity %s listed twice for signal %s", e.ID, signalID)
-		}
-		o.byID[e.ID] = e
-		o.entities = append(o.entities, e.ID)
-		for _, l := range e.Signals {
-			if l.SignalID != signalID {
-				continue
-			}
-			key := e.ID + " " + l.PurposeID
-			if slices.Contains(o.links, key) {
-				t.Errorf("entity %s linked to signal %s twice under %s", e.ID, signalID, l.PurposeID)
-			}
-			o.links = append(o.links, key)
-			if l.JobID != jobID {
-				t.Errorf("entity %s linked by job %s, want %s", e.ID, l.JobID, jobID)
-			}
-		}
-		for _, k := range strongKeys(e) {
-			if other, ok := strong[k]; ok {
-				t.Errorf("entities %s and %s share the strong identifier %s", other, e.ID, k)
-			}
-			strong[k] = e.ID
-		}
-	}
-	sort.Strings(o.entities)
-	sort.Strings(o.links)
-	sort.Strings(o.tasks)
-	return o
-}
-
-// strongKeys are the identifiers that name exactly one entity of a schema:
-// two entities sharing one are a duplicate that the deterministic ids
-// should have merged. A branch is a Company of its own that carries its
-// parent's kvkNumber, so for a Company the branch number wins when present;
-// an Address from KvK and the same one from BAG must merge on postcode and
-// house number.
-func strongKeys(e entityJSON) []string {
-	first := func(p string) string {
-		if vs := e.Properties[p]; len(vs) > 0 {
-			return strings.ToUpper(strings.ReplaceAll(vs[0], " ", ""))
-		}
-		return ""
-	}
-	var key string
-	switch e.Schema {
-	case "Company":
-		key = "kvkNumber=" + first("kvkNumber")
-		if v := first("vestigingsnummer"); v != "" {
-			key = "vestigingsnummer=" + v
-		}
-	case "Address":
-		if pc, nr := first("postalCode"), first("houseNumber"); pc != "" && nr != "" {
-			key = "postcode=" + pc + " " + nr
-		}
-	case "Publication":
-		key = "identifier=" + first("identifier")
-	case "Vehicle":
-		key = "registrationNumber=" + first("registrationNumber")
-	case "Domain":
-		key = "name=" + first("name")
-	}
-	if key == "" || strings.HasSuffix(key, "=") {
-		return nil
-	}
-	return []string{e.Schema + "." + key}
-}
-
-// sameOutcome fails the test unless got matches the undisturbed run want.
-func sameOutcome(t *testing.T, want, got outcome) {
-	t.Helper()
-	for _, c := range []struct {
-		what      string
-		want, got []string
-	}{{"entities", want.entities, got.entities}, {"links", want.links, got.links}, {"tasks", want.tasks, got.tasks}} {
-		if !slices.Equal(c.want, c.got) {
-			t.Errorf("%s after the fault differ from the undisturbed run:\n missing %v\n extra   %v",
-				c.what, minus(c.want, c.got), minus(c.got, c.want))
-		}
-	}
-}
-
-// minus returns the elements of a not in b.
-func minus(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// cleanRun enriches faultSubjects undisturbed on a new signal and returns
-// what that left behind. It then empties Redis: the answer cache would
-// otherwise serve the faulted run without asking the gated source.
-func (d *faultDeployment) cleanRun(a caller) outcome {
-	d.t.Helper()
-	sig, job := requestJob(a, "ongestoord")
-	waitJobDone(d.t, a, job, 60*time.Second)
-	o := readOutcome(d.t, a, sig, job)
-	if len(o.entities) < 5 || len(o.tasks) < 5 {
-		d.t.Fatalf("the undisturbed run found too little to test with: %d entities, %d tasks", len(o.entities), len(o.tasks))
-	}
-	d.flushRedis()
-	return o
-}
-
 // terminate sends SIGTERM and waits for the process to exit.
 func (p *proc) terminate(t *testing.T, within time.Duration) {
 	t.Helper()
@@ -457,15 +320,4 @@ func (p *proc) terminate(t *testing.T, within time.Duration) {
 	case <-time.After(within):
 		t.Fatalf("worker still running %s after SIGTERM:\n%s", within, p.out.String())
 	}
-}
-
-// heldTasks returns the tasks of source in a job, with their attempts.
-func heldTasks(j faultJob, source string) []faultTask {
-	var out []faultTask
-	for _, tk := range j.Tasks {
-		if tk.Source == source && tk.Depth == 0 {
-			out = append(out, tk)
-		}
-	}
-	return out
 }
