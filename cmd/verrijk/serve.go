@@ -51,20 +51,16 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 		defer srv.Shutdown()
 	}
 	go rt.reconciler().Run(ctx)
-	// In embedded mode the in-process workers write the index themselves;
-	// one pass at start catches up on anything a crash left unindexed. In
+	// Workers write the store first and the index second. In embedded mode
+	// they write the index themselves, and the projector catches up now and
+	// then on whatever a failed index write or a crash left behind; in
 	// production mode separate workers cannot reach the embedded index, so
-	// the projection follows the store continuously.
+	// the projector follows the store every second.
 	projector := &workers.Projector{Store: rt.store, Index: rt.index, Log: log}
 	if embedded {
-		if n, err := projector.RunOnce(ctx); err != nil {
-			log.Warn("catching up the index", "err", err)
-		} else {
-			log.Debug("index caught up with the store", "entities", n)
-		}
-	} else {
-		go projector.Run(ctx)
+		projector.Interval = 30 * time.Second
 	}
+	go projector.Run(ctx)
 
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
