@@ -244,16 +244,8 @@ func anyCase(v string) string {
 	return "(" + up + " OR " + low + ")"
 }
 
-// checkStatus maps a non-2xx answer onto egress's typed errors; a 4xx other
-// than 429 means our request or base_url is wrong, which no retry fixes.
+// checkStatus: a 4xx other than 429 means our request or base_url is
+// wrong, which no retry fixes.
 func checkStatus(resp *egress.Response) error {
-	err := egress.CheckStatus(resp)
-	if err == nil {
-		return nil
-	}
-	var rl *egress.RateLimited
-	if errors.As(err, &rl) || resp.Status >= 500 {
-		return err
-	}
-	return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	return sources.CheckStatus(resp, sources.StatusWords{NotFound: "check sources.bag.base_url"})
 }

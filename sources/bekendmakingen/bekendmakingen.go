@@ -148,28 +148,16 @@ func diagnosticError(ds []Diagnostic) error {
 	return fmt.Errorf("%s: %w", msg, asynq.SkipRetry)
 }
 
-// checkStatus maps a non-2xx answer onto egress's typed errors: 429 stays
-// an *egress.RateLimited and 5xx stays retryable; any other 4xx means our
-// request or base_url is wrong, which no retry fixes.
+// checkStatus quotes the SRU diagnostic when the service sent one.
 func checkStatus(resp *egress.Response) error {
-	err := egress.CheckStatus(resp)
-	if err == nil {
-		return nil
-	}
-	var rl *egress.RateLimited
-	if errors.As(err, &rl) || resp.Status >= 500 {
-		return err
-	}
-	detail := ""
-	if a, perr := parse(resp.Body); perr == nil && len(a.diagnostics) > 0 {
-		detail = ": " + a.diagnostics[0].String()
-	}
-	switch resp.Status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%w: the service does not allow this client (it needs no key; check sources.bekendmakingen.base_url and the egress proxy)%s: %w",
-			err, detail, asynq.SkipRetry)
-	case http.StatusNotFound:
-		return fmt.Errorf("%w: no SRU endpoint here; check sources.bekendmakingen.base_url: %w", err, asynq.SkipRetry)
-	}
-	return fmt.Errorf("%w%s: %w", err, detail, asynq.SkipRetry)
+	return sources.CheckStatus(resp, sources.StatusWords{
+		Refused:  "the service does not allow this client (it needs no key; check sources.bekendmakingen.base_url and the egress proxy)",
+		NotFound: "no SRU endpoint here; check sources.bekendmakingen.base_url",
+		Detail: func(body []byte) string {
+			if a, err := parse(body); err == nil && len(a.diagnostics) > 0 {
+				return ": " + a.diagnostics[0].String()
+			}
+			return ""
+		},
+	})
 }

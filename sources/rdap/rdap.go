@@ -187,7 +187,7 @@ func checkDomainObject(body []byte) error {
 		return fmt.Errorf("malformed answer: %w", err)
 	}
 	if obj.ObjectClassName != nil && *obj.ObjectClassName != "domain" {
-		return fmt.Errorf("answer is an RDAP %q object, not a domain", clip(*obj.ObjectClassName, 40))
+		return fmt.Errorf("answer is an RDAP %q object, not a domain", sources.Clip(*obj.ObjectClassName, 40))
 	}
 	if obj.ObjectClassName == nil && obj.LDHName == nil {
 		return fmt.Errorf("answer has neither objectClassName nor ldhName: not an RDAP domain object")

@@ -3,15 +3,11 @@ package rdap
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/hibiken/asynq"
-
 	"verrijk/egress"
+	"verrijk/sources"
 )
 
 // rdapError is RFC 9083's error body:
@@ -56,40 +52,15 @@ func describe(body []byte) string {
 	if len(e.Description) > 0 {
 		parts = append(parts, e.Description[0])
 	}
-	return ": " + clip(strings.Join(parts, " "), 200)
+	return ": " + sources.Clip(strings.Join(parts, " "), 200)
 }
 
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
-// checkStatus turns a non-2xx answer into an error built on egress's typed
-// errors: rate limiting stays an *egress.RateLimited, server errors stay
-// retryable, and what a retry cannot fix wraps asynq.SkipRetry.
+// checkStatus: RDAP needs no credentials, so a refusal means this client
+// (or the proxy's exit address) is not allowed, which retrying won't change.
 func checkStatus(resp *egress.Response) error {
-	err := egress.CheckStatus(resp)
-	if err == nil {
-		return nil
-	}
-	var rl *egress.RateLimited
-	if errors.As(err, &rl) {
-		return err
-	}
-	st := resp.Status
-	switch {
-	case st == http.StatusUnauthorized || st == http.StatusForbidden:
-		// RDAP needs no credentials; a refusal means this client (or the
-		// proxy's exit address) is not allowed, which retrying won't change.
-		return fmt.Errorf("the registry refused the request, not allowed%s: %w: %w", describe(resp.Body), err, asynq.SkipRetry)
-	case st >= 500:
-		return fmt.Errorf("%w%s", err, describe(resp.Body))
-	case st == http.StatusNotFound:
-		return fmt.Errorf("%w without an RDAP error body: not an RDAP server; check sources.rdap.base_url, tld_servers and bootstrap_url: %w", err, asynq.SkipRetry)
-	default:
-		return fmt.Errorf("%w%s: %w", err, describe(resp.Body), asynq.SkipRetry)
-	}
+	return sources.CheckStatus(resp, sources.StatusWords{
+		Refused:  "the registry refused the request, not allowed",
+		NotFound: "no RDAP error body: not an RDAP server; check sources.rdap.base_url, tld_servers and bootstrap_url",
+		Detail:   describe,
+	})
 }

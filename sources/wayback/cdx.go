@@ -80,26 +80,13 @@ func Blocked(status int, body []byte) bool {
 	return bytes.Contains(head, []byte("AccessControlException")) || bytes.Contains(head, []byte("Blocked Site Error"))
 }
 
-// checkStatus turns a non-2xx answer into an error built on egress's typed
-// errors: rate limiting stays an *egress.RateLimited, server errors stay
-// retryable, and everything a retry cannot fix wraps asynq.SkipRetry.
+// checkStatus explains what a retry cannot fix in the Archive's words.
 func checkStatus(resp *egress.Response) error {
-	err := egress.CheckStatus(resp)
-	if err == nil {
-		return nil
-	}
-	var rl *egress.RateLimited
-	if errors.As(err, &rl) || resp.Status >= 500 {
-		return err
-	}
-	switch resp.Status {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("the Internet Archive did not allow the request%s: %w: %w", describe(resp.Body), err, asynq.SkipRetry)
-	case http.StatusNotFound:
-		return fmt.Errorf("%w: no CDX server there; check sources.wayback.base_url: %w", err, asynq.SkipRetry)
-	default:
-		return fmt.Errorf("%w%s: %w", err, describe(resp.Body), asynq.SkipRetry)
-	}
+	return sources.CheckStatus(resp, sources.StatusWords{
+		Refused:  "the Internet Archive did not allow the request",
+		NotFound: "no CDX server there; check sources.wayback.base_url",
+		Detail:   describe,
+	})
 }
 
 // describe quotes the first line of a text error body, capped: the CDX
