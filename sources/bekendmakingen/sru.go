@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"verrijk/sources"
 )
 
 // envelope is the part of a searchRetrieveResponse the adapter needs to
@@ -39,11 +41,11 @@ func (d Diagnostic) Retryable() bool {
 }
 
 func (d Diagnostic) String() string {
-	s := clip(d.URI, 60)
-	if m := clip(d.Message, 200); m != "" {
+	s := sources.Clip(d.URI, 60)
+	if m := sources.Clip(d.Message, 200); m != "" {
 		s += " " + m
 	}
-	if dt := clip(d.Details, 100); dt != "" {
+	if dt := sources.Clip(d.Details, 100); dt != "" {
 		s += " (" + dt + ")"
 	}
 	return s
@@ -69,7 +71,7 @@ func parse(body []byte) (answer, error) {
 		return answer{}, fmt.Errorf("not SRU XML: %w", err)
 	}
 	if env.XMLName.Local != "searchRetrieveResponse" {
-		return answer{}, fmt.Errorf("root element is %q, not searchRetrieveResponse", clip(env.XMLName.Local, 60))
+		return answer{}, fmt.Errorf("root element is %q, not searchRetrieveResponse", sources.Clip(env.XMLName.Local, 60))
 	}
 	a := answer{records: len(env.Records.Record), diagnostics: env.Diagnostics}
 	if len(a.diagnostics) > 0 {
@@ -80,7 +82,7 @@ func parse(body []byte) (answer, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(*env.NumberOfRecords))
 	if err != nil || n < 0 {
-		return a, fmt.Errorf("numberOfRecords %q is not a count", clip(*env.NumberOfRecords, 40))
+		return a, fmt.Errorf("numberOfRecords %q is not a count", sources.Clip(*env.NumberOfRecords, 40))
 	}
 	a.total = n
 	return a, nil
@@ -102,13 +104,4 @@ func refuseDirectives(body []byte) error {
 			return errors.New("XML directives (DOCTYPE, ENTITY) are not allowed")
 		}
 	}
-}
-
-// clip shortens untrusted text for an error message.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

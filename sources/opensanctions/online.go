@@ -114,17 +114,8 @@ func detail(body []byte) string {
 		}
 		msg = strings.Join(parts, "; ")
 	}
-	if msg = clip(msg, 160); msg == "" {
+	if msg = sources.Clip(msg, 160); msg == "" {
 		return ""
 	}
 	return ": " + msg
-}
-
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		// Cut on a rune boundary: the service's words may be any script.
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
 }

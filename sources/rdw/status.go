@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"verrijk/egress"
+	"verrijk/sources"
 )
 
 // socrataError is Socrata's error body:
@@ -45,15 +46,7 @@ func (s *Source) describe(body []byte) string {
 	if s.cfg.APIKey != "" {
 		msg = strings.ReplaceAll(msg, s.cfg.APIKey, "[app token]")
 	}
-	return ": " + clip(msg, 160)
-}
-
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
+	return ": " + sources.Clip(msg, 160)
 }
 
 // checkStatus turns a non-2xx answer into an error built on egress's typed
