@@ -67,6 +67,7 @@ func New(d Deps) http.Handler {
 	route("POST /api/v1/purposes", []string{RoleAdmin}, s.createPurpose)
 	route("PUT /api/v1/purposes/{id}", []string{RoleAdmin}, s.updatePurpose)
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
+	route("GET /api/v1/audit/verify", []string{RoleAuditor}, s.verifyAudit)
 	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
 	route("PUT /api/v1/sources/{name}", []string{RoleAdmin}, s.updateSource)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

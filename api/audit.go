@@ -57,3 +57,20 @@ func (s *server) listAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
 }
+
+// verifyAudit checks the whole chain for the auditor; the check is logged.
+func (s *server) verifyAudit(w http.ResponseWriter, r *http.Request) {
+	v, err := audit.Verify(r.Context(), s.Store)
+	if err != nil {
+		s.writeStoreError(w, r, "audit log", err)
+		return
+	}
+	result := audit.ResultOK
+	if !v.OK {
+		result = audit.ResultFailed
+	}
+	if !s.record(w, r, audit.Entry{Action: audit.ActionAuditVerified, ObjectType: "audit", Result: result, Detail: v.Problem}) {
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

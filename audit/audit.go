@@ -24,6 +24,7 @@ const (
 	ActionPurposeChanged      = "purpose.changed"
 	ActionSourceChanged       = "source.changed"
 	ActionAuditRead           = "audit.read"
+	ActionAuditVerified       = "audit.verified"
 	ActionTokenCreated        = "token.created"
 )
 

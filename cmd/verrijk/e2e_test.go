@@ -1,12 +1,17 @@
 package main
 
 import (
+	"database/sql"
+	"path/filepath"
+
 	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 
 	"verrijk/sources/replays"
 )
@@ -16,11 +21,12 @@ const purposeID = "ondermijning-signaal"
 // deployment is one running verrijk (serve plus, in production mode,
 // separate workers) against local replay servers of every source.
 type deployment struct {
-	t      *testing.T
-	base   string
-	config string
-	serve  *proc
-	replay map[string]replays.Handler
+	t       *testing.T
+	base    string
+	config  string
+	dataDir string
+	serve   *proc
+	replay  map[string]replays.Handler
 }
 
 // newDeployment writes a config for the replay servers plus extra YAML
@@ -44,6 +50,7 @@ func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
 	}
 	addr := freeAddr(t)
 	d.base = "http://" + addr
+	d.dataDir = t.TempDir()
 	d.config = writeConfig(t, fmt.Sprintf(`
 server: {addr: "%s"}
 data_dir: %s
@@ -57,7 +64,7 @@ bootstrap_purposes:
     processing_activity: https://register.example.nl/verwerkingen/ondermijning
     retention: P1Y
     allowed_sources: [kvk, bag, rdw, bekendmakingen, rdap, wayback, opensanctions]
-%s`, addr, t.TempDir(), srcYAML.String(), purposeID, extraYAML))
+%s`, addr, d.dataDir, srcYAML.String(), purposeID, extraYAML))
 	d.serve = start(t, nil, "serve", "--config", d.config)
 	waitReady(t, d.base, d.serve)
 	for i := 0; i < workers; i++ {
@@ -205,6 +212,21 @@ func scenario(t *testing.T, d *deployment) {
 	checkEntities(t, analyst, sig.ID, jobID)
 	checkSearch(t, analyst, d)
 	checkAudit(t, auditor, analyst, sig.ID, jobID)
+
+	// The chain verifies, over the API (auditor only) and on the command line.
+	var v struct {
+		OK      bool
+		Entries int
+		Head    string
+	}
+	auditor.must(200, "GET", "/api/v1/audit/verify", nil, &v)
+	if !v.OK || v.Entries < 10 || len(v.Head) != 64 {
+		t.Errorf("GET /audit/verify = %+v", v)
+	}
+	analyst.must(403, "GET", "/api/v1/audit/verify", nil, nil)
+	if out, errOut, code := run(t, nil, "audit", "verify", "--config", d.config); code != 0 || !strings.Contains(out, "intact") {
+		t.Errorf("verrijk audit verify: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 func expectError(t *testing.T, a caller, method, path string, body any, status int, code string) {
@@ -366,4 +388,19 @@ func contains(list []string, v string) bool {
 func TestEmbeddedEndToEnd(t *testing.T) {
 	d := newDeployment(t, "", 0)
 	scenario(t, d)
+
+	// Someone with access to the database file edits an entry: verify
+	// fails and names it.
+	db, err := sql.Open("sqlite", filepath.Join(d.dataDir, "verrijk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE audit_entries SET justification = 'niets aan de hand' WHERE action = 'enrichment.requested'`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, nil, "audit", "verify", "--config", d.config)
+	if code != 1 || !strings.Contains(out, "BROKEN at entry") || !strings.Contains(out, "edited") {
+		t.Errorf("verify after tampering: exit %d: %s", code, out)
+	}
 }
