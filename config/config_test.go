@@ -420,7 +420,7 @@ func TestOfflineConfig(t *testing.T) {
 func TestOfflineConfigAtRepoRoot(t *testing.T) {
 	t.Chdir("..")
 	if _, err := os.Stat(offlineSampleFile); err != nil {
-		t.Skipf("sample not present yet: %v", err)
+		t.Fatalf("the offline sample file is missing: %v", err)
 	}
 	off, err := Load("configs/offline-test.yaml", nil)
 	if err != nil {
