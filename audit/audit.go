@@ -26,6 +26,7 @@ const (
 	ActionAuditRead           = "audit.read"
 	ActionAuditVerified       = "audit.verified"
 	ActionTokenCreated        = "token.created"
+	ActionRetentionDeleted    = "retention.deleted"
 )
 
 // Results of an operation.

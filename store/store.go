@@ -259,6 +259,22 @@ type Store interface {
 	// the change time of the last one: the feed the index projection reads.
 	ChangedEntities(ctx context.Context, since time.Time, limit int) ([]entity.Entity, time.Time, error)
 
+	// Retention (store/retention.go): the sweep deletes expired links,
+	// then entities no link holds any more with the evidence only they
+	// referenced, each step in one transaction.
+	//
+	// ExpiredLinks returns links whose expires_at is at or before now.
+	ExpiredLinks(ctx context.Context, now time.Time, limit int) ([]entity.Link, error)
+	// DeleteLinks deletes those links whose expiry is still no later than
+	// the one given, touches their entities, and returns the deleted ones.
+	DeleteLinks(ctx context.Context, links []entity.Link) ([]entity.Link, error)
+	// OrphanEntities returns ids of entities without links, unchanged since
+	// changedBefore.
+	OrphanEntities(ctx context.Context, changedBefore time.Time, limit int) ([]string, error)
+	// DeleteEntities deletes those of the entities that still have no link,
+	// and the evidence no remaining entity's provenance names.
+	DeleteEntities(ctx context.Context, ids []string) (Purged, error)
+
 	// SourceStats returns, per source, its lookups ended since a moment and
 	// its last success and last error (of any time).
 	SourceStats(ctx context.Context, since time.Time) (map[string]SourceStat, error)

@@ -64,6 +64,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath+" when present)")
 	root.AddCommand(newServeCmd(g), newWorkerCmd(g), newMigrateCmd(g), newTokenCmd(g),
 		newEnrichCmd(g), newSearchCmd(g), newSignalCmd(g), newSourcesCmd(g), newAuditCmd(g), newReplayCmd(g))
+	root.AddCommand(newRetentionCmd(g))
 	return root
 }
 

@@ -61,6 +61,13 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 		projector.Interval = 30 * time.Second
 	}
 	go projector.Run(ctx)
+	// The retention sweep runs where the index is: at start, and daily
+	// from the maintenance queue (retention.go).
+	stopRetention, err := startRetention(ctx, rt, log)
+	if err != nil {
+		return err
+	}
+	defer stopRetention()
 
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Links", testLinks},
 		{"SignalEntities", testSignalEntities},
 		{"ChangedEntities", testChangedEntities},
+		{"Retention", testRetention}, {"RetentionEvidence", testRetentionEvidence},
 		{"SourceStats", testSourceStats},
 		{"SourceOverrides", testSourceOverrides},
 		{"AuditChain", testAuditChain},
