@@ -68,6 +68,9 @@ func (s *server) verifyAudit(w http.ResponseWriter, r *http.Request) {
 	result := audit.ResultOK
 	if !v.OK {
 		result = audit.ResultFailed
+	} else if _, err := audit.RecordHead(r.Context(), s.Store); err != nil {
+		s.writeStoreError(w, r, "audit head", err)
+		return
 	}
 	if !s.record(w, r, audit.Entry{Action: audit.ActionAuditVerified, ObjectType: "audit", Result: result, Detail: v.Problem}) {
 		return

@@ -59,17 +59,20 @@ var backends = []backend{
 // access would, and checks that Verify names the first broken entry.
 func TestVerifyDetectsTampering(t *testing.T) {
 	tampers := []struct {
-		name   string
-		sql    []string
-		broken int64 // 0: the chain still verifies
-		want   string
+		name    string
+		sql     []string
+		rewrite bool  // rewrite entry 5 and recompute its hash, as a careful attacker would
+		broken  int64 // 0: the chain still verifies
+		want    string
 	}{
-		{"untouched", nil, 0, ""},
-		{"edit", []string{`UPDATE audit_entries SET detail = 'nothing to see' WHERE seq = 3`}, 3, "edited"},
-		{"edit with rehash", []string{`UPDATE audit_entries SET detail = 'x', hash = 'abc' WHERE seq = 3`}, 3, "edited"},
-		{"delete", []string{`DELETE FROM audit_entries WHERE seq = 3`}, 4, "missing"},
+		{"untouched", nil, false, 0, ""},
+		{"edit", []string{`UPDATE audit_entries SET detail = 'nothing to see' WHERE seq = 3`}, false, 3, "edited"},
+		{"edit with rehash", []string{`UPDATE audit_entries SET detail = 'x', hash = 'abc' WHERE seq = 3`}, false, 3, "edited"},
+		{"delete", []string{`DELETE FROM audit_entries WHERE seq = 3`}, false, 4, "missing"},
 		{"reorder", []string{`UPDATE audit_entries SET seq = 100 WHERE seq = 2`, `UPDATE audit_entries SET seq = 2 WHERE seq = 3`,
-			`UPDATE audit_entries SET seq = 3 WHERE seq = 100`}, 2, "previous entry"},
+			`UPDATE audit_entries SET seq = 3 WHERE seq = 100`}, false, 2, "previous entry"},
+		{"truncate", []string{`DELETE FROM audit_entries WHERE seq >= 4`}, false, 4, "cut off"},
+		{"rewrite with valid hashes", nil, true, 5, "recorded"},
 	}
 	for _, b := range backends {
 		for _, tc := range tampers {
@@ -85,6 +88,20 @@ func TestVerifyDetectsTampering(t *testing.T) {
 				for i := 0; i < 5; i++ {
 					if _, err := log.Record(ctx, audit.Actor{User: "anna", Role: "analyst"},
 						audit.Entry{Action: audit.ActionSearch, ObjectID: fmt.Sprint(i), PurposeID: "p"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := audit.RecordHead(ctx, st); err != nil {
+					t.Fatal(err)
+				}
+				if tc.rewrite {
+					last, err := st.ListAudit(ctx, store.AuditFilter{AfterSeq: 4})
+					if err != nil || len(last) != 1 {
+						t.Fatalf("reading entry 5: %v %v", last, err)
+					}
+					e := last[0]
+					e.Detail = "rewritten"
+					if _, err := db.ExecContext(ctx, q(`UPDATE audit_entries SET detail = ?, hash = ? WHERE seq = 5`), e.Detail, e.ComputeHash()); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -188,6 +188,13 @@ func (s SourceStat) ErrorRate() float64 {
 	return float64(s.Failed) / float64(s.Done+s.Failed)
 }
 
+// AuditHead is the audit chain's last entry at some moment.
+type AuditHead struct {
+	Seq        int64     `json:"seq"`
+	Hash       string    `json:"hash"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
 // AuditFilter selects audit entries; zero fields do not filter.
 type AuditFilter struct {
 	Action    string
@@ -292,4 +299,8 @@ type Store interface {
 	// atomically, so concurrent writers in several processes keep one chain.
 	AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	// RecordAuditHead records the chain's last entry; AuditHeads lists
+	// what was recorded, so a verifier can tell a cut-off tail.
+	RecordAuditHead(ctx context.Context) (AuditHead, error)
+	AuditHeads(ctx context.Context) ([]AuditHead, error)
 }

@@ -43,7 +43,10 @@ func newAuditCmd(g *globals) *cobra.Command {
 			if !v.OK {
 				return exitError{1}
 			}
-			return nil
+			// An intact chain's head is worth remembering: a later cut is
+			// then visible.
+			_, err = audit.RecordHead(cmd.Context(), st)
+			return err
 		},
 	}
 	verify.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"verrijk/api"
+	"verrijk/audit"
 	"verrijk/config"
 	"verrijk/web"
 	"verrijk/workers"
@@ -43,6 +44,7 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	defer cancel()
 	embedded := cfg.Queue.RedisURL == ""
 	rt.followSources(ctx)
+	go audit.KeepRecordingHeads(ctx, rt.store, 10*time.Minute, log)
 	if embedded {
 		srv, mux := workers.NewServer(rt.redisOpt, rt.concurrency(), rt.processor(), log)
 		if err := srv.Start(mux); err != nil {
