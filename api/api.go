@@ -48,7 +48,10 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{d}
 	mux := http.NewServeMux()
-	analyst := []string{RoleAnalyst, RoleCoordinator, RoleAdmin}
+	// Signals and what was found for them are for the team working them:
+	// admins manage purposes and sources but read no enriched data
+	// (least privilege), auditors read the log. See access.go.
+	analyst := []string{RoleAnalyst, RoleCoordinator}
 	all := []string{RoleAnalyst, RoleCoordinator, RoleAdmin, RoleAuditor}
 	route := func(pattern string, roles []string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.authenticate(roles, h))

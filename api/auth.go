@@ -73,12 +73,15 @@ func (s *server) authenticate(roles []string, next http.HandlerFunc) http.Handle
 			s.writeStoreError(w, r, "token", err)
 			return
 		}
+		actor := audit.Actor{User: tok.User, Role: tok.Role, Team: tok.Team, Origin: clientAddr(r)}
+		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, actor))
 		if !slices.Contains(roles, tok.Role) {
-			writeError(w, http.StatusForbidden, "forbidden", "role "+tok.Role+" may not use this route")
+			// A refusal is itself logged: probing is what an auditor looks for.
+			s.deny(w, r, "route", r.Method+" "+r.URL.Path, "role "+tok.Role+" not allowed on "+r.Pattern,
+				"role "+tok.Role+" may not use this route")
 			return
 		}
-		actor := audit.Actor{User: tok.User, Role: tok.Role, Team: tok.Team, Origin: clientAddr(r)}
-		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, actor)))
+		next(w, r)
 	})
 }
 

@@ -57,12 +57,14 @@ func TestBearerSchemeSpelling(t *testing.T) {
 }
 
 // TestRoleMatrix sends every route as every role: a role outside the route's
-// list gets 403 forbidden, a role inside it gets past authorisation (the
-// answer may still be 4xx for the made-up ids and bodies).
+// list gets 403 forbidden, audited as access.denied; a role inside it gets
+// past authorisation (the answer may still be 4xx for the made-up ids and
+// bodies). Admins manage purposes and sources but read no signals or
+// enriched data (least privilege).
 func TestRoleMatrix(t *testing.T) {
 	f := newFixture(t)
 	sig := f.createSignal("rollen")
-	analysts := []string{api.RoleAnalyst, api.RoleCoordinator, api.RoleAdmin}
+	analysts := []string{api.RoleAnalyst, api.RoleCoordinator}
 	everyone := []string{api.RoleAnalyst, api.RoleCoordinator, api.RoleAdmin, api.RoleAuditor}
 	admin := []string{api.RoleAdmin}
 	auditor := []string{api.RoleAuditor}
@@ -86,6 +88,9 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST", "/api/v1/purposes", purpose, admin},
 		{"PUT", "/api/v1/purposes/" + alleenKvK, map[string]any{"name": "n", "legal_basis": "lb", "retention": "P1D", "allowed_sources": []string{"kvk"}}, admin},
 		{"GET", "/api/v1/audit", nil, auditor},
+		{"GET", "/api/v1/audit/verify", nil, auditor},
+		{"GET", "/api/v1/sources", nil, admin},
+		{"PUT", "/api/v1/sources/kvk", map[string]any{"enabled": true}, admin},
 	}
 	for _, rt := range routes {
 		for _, role := range append(slices.Clone(api.Roles), "guest") {
@@ -93,6 +98,12 @@ func TestRoleMatrix(t *testing.T) {
 				r := f.do(role, rt.method, rt.path, rt.body)
 				if !slices.Contains(rt.allowed, role) {
 					wantError(t, r, http.StatusForbidden, "forbidden", role)
+					e := f.lastAudit("access.denied")
+					path, _, _ := strings.Cut(rt.path, "?")
+					if e.ActorRole != role || e.Result != "denied" || e.ObjectType != "route" ||
+						e.ObjectID != rt.method+" "+path {
+						t.Errorf("denial audited as %+v", e)
+					}
 					return
 				}
 				if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden {

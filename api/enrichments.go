@@ -28,6 +28,9 @@ const minJustification = 10
 // (subject, source) pair. The request is logged before any task is queued,
 // and refused outright when the purpose does not allow a named source.
 func (s *server) requestEnrichment(w http.ResponseWriter, r *http.Request) {
+	if id := r.PathValue("id"); !s.allowSignal(w, r, id, "signal", id) {
+		return
+	}
 	var req enrichmentRequest
 	if !decode(w, r, &req) {
 		return
@@ -177,5 +180,5 @@ func (s *server) purposeFor(w http.ResponseWriter, r *http.Request, id string) (
 		s.writeStoreError(w, r, "purpose", err)
 		return store.Purpose{}, false
 	}
-	return p, true
+	return p, purposeActive(w, p)
 }

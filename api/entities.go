@@ -20,8 +20,7 @@ func (s *server) signalEntities(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sigID := r.PathValue("id")
-	if _, err := s.Store.GetSignal(r.Context(), sigID); err != nil {
-		s.writeStoreError(w, r, "signal", err)
+	if !s.allowSignal(w, r, sigID, "signal", sigID) {
 		return
 	}
 	ents, err := s.Store.SignalEntities(r.Context(), sigID, purpose.ID)
@@ -29,22 +28,28 @@ func (s *server) signalEntities(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, "entities", err)
 		return
 	}
+	teams, err := s.linkTeams(r, ents...)
+	if err != nil {
+		s.writeStoreError(w, r, "signal teams", err)
+		return
+	}
 	if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "signal", ObjectID: sigID,
 		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity,
 		Detail: fmt.Sprintf("%d entities: %s", len(ents), entityIDs(ents))}) {
 		return
 	}
-	if ents == nil {
-		ents = []entity.Entity{}
+	views := make([]entityView, 0, len(ents))
+	for _, e := range ents {
+		v, _ := teamView(e, purpose.ID, principal(r).Team, teams)
+		views = append(views, v)
 	}
-	for i := range ents {
-		keepLinks(&ents[i], purpose.ID)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entities": ents})
+	writeJSON(w, http.StatusOK, map[string]any{"entities": views})
 }
 
 // getEntity answers only when the entity is linked to some signal under the
-// stated purpose: data gathered for one purpose is not read for another.
+// stated purpose (data gathered for one purpose is not read for another),
+// and to one of the caller's team's signals (need-to-know). Links to other
+// teams' signals are only counted, in other_signals.
 func (s *server) getEntity(w http.ResponseWriter, r *http.Request) {
 	purpose, ok := s.purposeFor(w, r, r.URL.Query().Get("purpose_id"))
 	if !ok {
@@ -60,20 +65,30 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) {
 	for _, l := range e.Signals {
 		linked = linked || l.PurposeID == purpose.ID
 	}
-	result := audit.ResultOK
 	if !linked {
-		result = audit.ResultDenied
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
-		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: result}) {
-		return
-	}
-	if !linked {
+		if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
+			PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: audit.ResultDenied}) {
+			return
+		}
 		writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
 		return
 	}
-	keepLinks(&e, purpose.ID)
-	writeJSON(w, http.StatusOK, e)
+	teams, err := s.linkTeams(r, e)
+	if err != nil {
+		s.writeStoreError(w, r, "signal teams", err)
+		return
+	}
+	v, visible := teamView(e, purpose.ID, principal(r).Team, teams)
+	if !visible {
+		s.deny(w, r, "entity", id, "linked under purpose "+purpose.ID+" only to signals of other teams",
+			"entity belongs to signals of other teams")
+		return
+	}
+	if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
+		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity}) {
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // keepLinks drops the entity's signal links under other purposes: that a
@@ -109,8 +124,12 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		}
 		page = n
 	}
-	res, err := s.Index.Search(r.Context(), index.Query{Text: text, PurposeID: purpose.ID,
-		SignalID: q.Get("signal_id"), Schema: q.Get("schema"), Page: page})
+	sigID := q.Get("signal_id")
+	if sigID != "" && !s.checkSignal(w, r, sigID, "signal", sigID, true) {
+		return
+	}
+	res, err := s.teamSearch(r, index.Query{Text: text, PurposeID: purpose.ID,
+		SignalID: sigID, Schema: q.Get("schema"), Page: page})
 	if err != nil {
 		s.writeStoreError(w, r, "search", err)
 		return
@@ -120,10 +139,42 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		Detail: fmt.Sprintf("schema=%q signal=%q page=%d total=%d", q.Get("schema"), q.Get("signal_id"), page, res.Total)}) {
 		return
 	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// teamSearch runs q narrowed to the caller's team's signals, and keeps in
+// each hit only the links to those signals. A team without signals finds
+// nothing: an empty SignalIDs would not restrict at all.
+func (s *server) teamSearch(r *http.Request, q index.Query) (index.Result, error) {
+	ids, err := s.Store.TeamSignalIDs(r.Context(), principal(r).Team, maxTeamSignals)
+	if err != nil {
+		return index.Result{}, err
+	}
+	res := index.Result{Hits: []index.Hit{}, Facets: map[string][]index.FacetCount{}}
+	if len(ids) == 0 {
+		return res, nil
+	}
+	q.SignalIDs = ids
+	if res, err = s.Index.Search(r.Context(), q); err != nil {
+		return index.Result{}, err
+	}
+	own := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		own[id] = true
+	}
+	for i := range res.Hits {
+		links := make([]entity.Link, 0, len(res.Hits[i].Signals))
+		for _, l := range res.Hits[i].Signals {
+			if own[l.SignalID] {
+				links = append(links, l)
+			}
+		}
+		res.Hits[i].Signals = links
+	}
 	if res.Hits == nil {
 		res.Hits = []index.Hit{}
 	}
-	writeJSON(w, http.StatusOK, res)
+	return res, nil
 }
 
 func entityIDs(ents []entity.Entity) string {

@@ -40,6 +40,17 @@ const (
 	auditorUser     = "audrey"
 )
 
+// Extra analyst tokens, keyed in fixture.tokens by these names: one of
+// another team, one without a team, one of a team without signals.
+const (
+	zuidAnalyst   = "analyst/team-zuid"
+	zuidUser      = "zoe"
+	zuidTeam      = "team-zuid"
+	noTeamAnalyst = "analyst/zonder-team"
+	noTeamUser    = "nina"
+	leegAnalyst   = "analyst/team-leeg"
+)
+
 // fakeSource is an enabled adapter that is never asked anything: the API
 // only needs its name and what it accepts.
 type fakeSource struct {
@@ -128,6 +139,9 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	} {
 		f.tokens[tok.Role] = f.newToken(tok)
 	}
+	f.tokens[zuidAnalyst] = f.newToken(store.Token{User: zuidUser, Role: api.RoleAnalyst, Team: zuidTeam})
+	f.tokens[noTeamAnalyst] = f.newToken(store.Token{User: noTeamUser, Role: api.RoleAnalyst})
+	f.tokens[leegAnalyst] = f.newToken(store.Token{User: "lea", Role: api.RoleAnalyst, Team: "team-leeg"})
 
 	logger := audit.New(st)
 	h := api.New(api.Deps{
@@ -197,7 +211,8 @@ type response struct {
 	body   []byte
 }
 
-// do sends a request as role ("" sends no Authorization header). body is
+// do sends a request as role, or as one of the extra tokens named above
+// ("" sends no Authorization header). body is
 // sent as is when it is a string, and as JSON otherwise (nil: no body).
 func (f *fixture) do(role, method, path string, body any) response {
 	f.t.Helper()

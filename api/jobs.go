@@ -48,6 +48,9 @@ func viewJob(j store.Job) jobView {
 }
 
 func (s *server) getJob(w http.ResponseWriter, r *http.Request) {
+	if !s.allowJob(w, r, r.PathValue("id")) {
+		return
+	}
 	job, err := s.Store.GetJob(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeStoreError(w, r, "job", err)
@@ -67,6 +70,9 @@ func (s *server) jobEvents(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		writeError(w, http.StatusInternalServerError, "internal", "streaming unsupported")
+		return
+	}
+	if !s.allowJob(w, r, r.PathValue("id")) {
 		return
 	}
 	job, err := s.Store.GetJob(r.Context(), r.PathValue("id"))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"verrijk/audit"
@@ -20,6 +21,27 @@ type purposeRequest struct {
 	ProcessingActivity string   `json:"processing_activity"`
 	Retention          string   `json:"retention"`
 	AllowedSources     []string `json:"allowed_sources"`
+	Description        string   `json:"description"`
+	// CriminalOffenceData: whether the purpose permits criminal-offence
+	// data (AVG art. 10); absent means it does not.
+	CriminalOffenceData bool `json:"criminal_offence_data"`
+	// Active false retires the purpose (PUT only). Absent on a PUT keeps
+	// the current state, so an edit never revives a retired purpose by
+	// accident.
+	Active *bool `json:"active"`
+}
+
+// purposeActive answers 422 purpose_retired and reports false when p is
+// retired: no new work (enrichment, search, entity read) may start under
+// it. Links made under it stay readable to the auditor and expire as
+// their retention says.
+func purposeActive(w http.ResponseWriter, p store.Purpose) bool {
+	if p.Active {
+		return true
+	}
+	writeError(w, http.StatusUnprocessableEntity, "purpose_retired",
+		"purpose "+p.ID+" is retired (version "+strconv.Itoa(p.Version)+"); no new work may start under it")
+	return false
 }
 
 // ValidatePurpose checks a purpose and names every problem; known lists
@@ -71,8 +93,12 @@ func (s *server) getPurpose(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) createPurpose(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.readPurpose(w, r, "")
+	p, active, ok := s.readPurpose(w, r, "")
 	if !ok {
+		return
+	}
+	if active != nil && !*active {
+		writeError(w, http.StatusBadRequest, "invalid_purpose", "a new purpose is active; retire it with PUT")
 		return
 	}
 	created, err := s.Store.CreatePurpose(r.Context(), p)
@@ -81,16 +107,26 @@ func (s *server) createPurpose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.record(w, r, audit.Entry{Action: audit.ActionPurposeCreated, ObjectType: "purpose", ObjectID: p.ID,
-		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(p)}) {
+		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(created)}) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, created)
 }
 
 func (s *server) updatePurpose(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.readPurpose(w, r, r.PathValue("id"))
+	p, active, ok := s.readPurpose(w, r, r.PathValue("id"))
 	if !ok {
 		return
+	}
+	if active != nil {
+		p.Active = *active
+	} else {
+		current, err := s.Store.GetPurpose(r.Context(), p.ID)
+		if err != nil {
+			s.writeStoreError(w, r, "purpose "+p.ID, err)
+			return
+		}
+		p.Active = current.Active
 	}
 	updated, err := s.Store.UpdatePurpose(r.Context(), p)
 	if err != nil {
@@ -98,36 +134,48 @@ func (s *server) updatePurpose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.record(w, r, audit.Entry{Action: audit.ActionPurposeChanged, ObjectType: "purpose", ObjectID: p.ID,
-		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(p)}) {
+		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(updated)}) {
 		return
 	}
 	writeJSON(w, http.StatusOK, updated)
 }
 
+// maxPurposeDescription caps the free text a purpose carries.
+const maxPurposeDescription = 4000
+
 // readPurpose decodes and validates a purpose body; pathID, when set, is
-// the id from the URL and wins over (and must agree with) the body's.
-func (s *server) readPurpose(w http.ResponseWriter, r *http.Request, pathID string) (store.Purpose, bool) {
+// the id from the URL and wins over (and must agree with) the body's. It
+// returns the body's active flag apart (nil when absent).
+func (s *server) readPurpose(w http.ResponseWriter, r *http.Request, pathID string) (store.Purpose, *bool, bool) {
 	var req purposeRequest
 	if !decode(w, r, &req) {
-		return store.Purpose{}, false
+		return store.Purpose{}, nil, false
 	}
 	if pathID != "" {
 		if req.ID != "" && req.ID != pathID {
 			writeError(w, http.StatusBadRequest, "bad_request", "id in the body differs from the id in the path")
-			return store.Purpose{}, false
+			return store.Purpose{}, nil, false
 		}
 		req.ID = pathID
 	}
 	p := store.Purpose{ID: req.ID, Name: strings.TrimSpace(req.Name), LegalBasis: strings.TrimSpace(req.LegalBasis),
 		ProcessingActivity: strings.TrimSpace(req.ProcessingActivity), Retention: strings.TrimSpace(req.Retention),
-		AllowedSources: req.AllowedSources}
-	if msg := ValidatePurpose(p, s.Known); msg != "" {
-		writeError(w, http.StatusBadRequest, "invalid_purpose", msg)
-		return store.Purpose{}, false
+		AllowedSources: req.AllowedSources, Description: strings.TrimSpace(req.Description),
+		CriminalOffenceData: req.CriminalOffenceData}
+	msg := ValidatePurpose(p, s.Known)
+	if len(p.Description) > maxPurposeDescription {
+		msg = strings.TrimPrefix(msg+"; description is longer than "+strconv.Itoa(maxPurposeDescription)+" bytes", "; ")
 	}
-	return p, true
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, "invalid_purpose", msg)
+		return store.Purpose{}, nil, false
+	}
+	return p, req.Active, true
 }
 
 func purposeDetail(p store.Purpose) string {
-	return "legal_basis=" + p.LegalBasis + "; retention=" + p.Retention + "; sources=" + strings.Join(p.AllowedSources, ",")
+	return "version=" + strconv.Itoa(p.Version) + "; active=" + strconv.FormatBool(p.Active) +
+		"; legal_basis=" + p.LegalBasis + "; retention=" + p.Retention +
+		"; criminal_offence_data=" + strconv.FormatBool(p.CriminalOffenceData) +
+		"; sources=" + strings.Join(p.AllowedSources, ",")
 }

@@ -43,7 +43,11 @@ func (s *server) createSignal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) getSignal(w http.ResponseWriter, r *http.Request) {
-	sig, err := s.Store.GetSignal(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	if !s.allowSignal(w, r, id, "signal", id) {
+		return
+	}
+	sig, err := s.Store.GetSignal(r.Context(), id)
 	if err != nil {
 		s.writeStoreError(w, r, "signal", err)
 		return
@@ -57,6 +61,10 @@ type subjectRequest struct {
 }
 
 func (s *server) addSubject(w http.ResponseWriter, r *http.Request) {
+	sigID := r.PathValue("id")
+	if !s.allowSignal(w, r, sigID, "signal", sigID) {
+		return
+	}
 	var req subjectRequest
 	if !decode(w, r, &req) {
 		return
@@ -64,11 +72,6 @@ func (s *server) addSubject(w http.ResponseWriter, r *http.Request) {
 	sub, err := subject.Parse(subject.Type(req.Type), req.Value)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "invalid_subject", err.Error())
-		return
-	}
-	sigID := r.PathValue("id")
-	if _, err := s.Store.GetSignal(r.Context(), sigID); err != nil {
-		s.writeStoreError(w, r, "signal", err)
 		return
 	}
 	stored, err := s.Store.AddSubject(r.Context(), store.Subject{SignalID: sigID, Type: sub.Type, Value: sub.Value})

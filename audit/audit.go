@@ -24,8 +24,10 @@ const (
 	ActionPurposeChanged      = "purpose.changed"
 	ActionSourceChanged       = "source.changed"
 	ActionAuditRead           = "audit.read"
+	ActionAccessDenied        = "access.denied"
 	ActionAuditVerified       = "audit.verified"
 	ActionTokenCreated        = "token.created"
+	ActionTokenRevoked        = "token.revoked"
 	ActionRetentionDeleted    = "retention.deleted"
 )
 

@@ -20,11 +20,17 @@ type Index interface {
 }
 
 // Query is a search. Only entities linked to a signal under PurposeID are
-// ever returned (purpose limitation); SignalID and Schema narrow further.
+// ever returned (purpose limitation); SignalID, SignalIDs and Schema narrow
+// further.
 type Query struct {
 	Text      string
 	PurposeID string // required
 	SignalID  string
+	// SignalIDs, when not empty, keeps only entities linked under
+	// PurposeID to at least one of these signals (need-to-know: the
+	// caller's team's signals). Empty means no such restriction, so a
+	// caller with no signals at all must not search.
+	SignalIDs []string
 	Schema    string
 	Page      int // 1-based; default 1
 	PageSize  int // default 20, max 100

@@ -9,7 +9,8 @@ import (
 
 // Link upserts the (signal, entity, purpose) link. Relinking moves it to the
 // new job and keeps the later expiry, so a second enrichment can extend the
-// retention but never shorten it. A zero ExpiresAt means "not known" and
+// retention but never shorten it; the purpose version follows the job (a
+// zero one leaves the stored version as it is). A zero ExpiresAt means "not known" and
 // leaves a stored expiry as it is.
 func (s *sqlStore) Link(ctx context.Context, l entity.Link) error {
 	if l.LinkedAt.IsZero() {
@@ -18,16 +19,18 @@ func (s *sqlStore) Link(ctx context.Context, l entity.Link) error {
 	// Touching the entity puts the new link on the change feed, so the
 	// index projection sees it.
 	err := s.inTx(ctx, func(r runner) error {
-		if _, err := r.exec(ctx, `INSERT INTO signal_entity_links (signal_id, entity_id, purpose_id, job_id, linked_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+		if _, err := r.exec(ctx, `INSERT INTO signal_entity_links (signal_id, entity_id, purpose_id, job_id, purpose_version, linked_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (signal_id, entity_id, purpose_id) DO UPDATE SET
 			job_id = CASE WHEN excluded.job_id = '' THEN signal_entity_links.job_id ELSE excluded.job_id END,
+			purpose_version = CASE WHEN excluded.purpose_version = 0 THEN signal_entity_links.purpose_version
+				ELSE excluded.purpose_version END,
 			expires_at = CASE
 				WHEN excluded.expires_at IS NULL THEN signal_entity_links.expires_at
 				WHEN signal_entity_links.expires_at IS NULL OR excluded.expires_at > signal_entity_links.expires_at
 					THEN excluded.expires_at
 				ELSE signal_entity_links.expires_at END`,
-			l.SignalID, l.EntityID, l.PurposeID, l.JobID, s.d.timeArg(l.LinkedAt), s.d.nullTimeArg(l.ExpiresAt)); err != nil {
+			l.SignalID, l.EntityID, l.PurposeID, l.JobID, l.PurposeVersion, s.d.timeArg(l.LinkedAt), s.d.nullTimeArg(l.ExpiresAt)); err != nil {
 			return err
 		}
 		_, err := r.exec(ctx, `UPDATE entities SET updated_at = ? WHERE id = ?`, s.d.timeArg(now()), l.EntityID)
@@ -82,7 +85,7 @@ func (s *sqlStore) SignalEntities(ctx context.Context, signalID, purposeID strin
 
 // links reads the links matching where, grouped by entity id, oldest first.
 func (s *sqlStore) links(ctx context.Context, r runner, where string, args ...any) (map[string][]entity.Link, error) {
-	rows, err := r.query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, linked_at, expires_at
+	rows, err := r.query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, purpose_version, linked_at, expires_at
 		FROM signal_entity_links WHERE `+where+` ORDER BY linked_at, signal_id, purpose_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading links: %w", err)
@@ -92,7 +95,7 @@ func (s *sqlStore) links(ctx context.Context, r runner, where string, args ...an
 	for rows.Next() {
 		var l entity.Link
 		var linked, expires dbTime
-		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &linked, &expires); err != nil {
+		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &l.PurposeVersion, &linked, &expires); err != nil {
 			return nil, fmt.Errorf("reading links: %w", err)
 		}
 		l.LinkedAt, l.ExpiresAt = linked.T, expires.T

@@ -6,12 +6,16 @@ import (
 	"fmt"
 )
 
-const purposeColumns = `id, name, legal_basis, processing_activity, retention, allowed_sources, created_at, updated_at`
+const purposeColumns = `id, name, legal_basis, processing_activity, retention, allowed_sources,
+	description, criminal_offence_data, active, version, created_at, updated_at`
 
+// CreatePurpose stores a new purpose, always active and at version 1: a
+// purpose is retired by updating it, never born retired.
 func (s *sqlStore) CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) {
 	if p.ID == "" {
 		p.ID = newID()
 	}
+	p.Active, p.Version = true, 1
 	p.CreatedAt = now()
 	p.UpdatedAt = p.CreatedAt
 	if p.AllowedSources == nil {
@@ -21,8 +25,9 @@ func (s *sqlStore) CreatePurpose(ctx context.Context, p Purpose) (Purpose, error
 	if err != nil {
 		return Purpose{}, fmt.Errorf("encoding allowed sources: %w", err)
 	}
-	_, err = s.r().exec(ctx, `INSERT INTO purposes (`+purposeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = s.r().exec(ctx, `INSERT INTO purposes (`+purposeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Name, p.LegalBasis, p.ProcessingActivity, p.Retention, string(sources),
+		p.Description, p.CriminalOffenceData, p.Active, p.Version,
 		s.d.timeArg(p.CreatedAt), s.d.timeArg(p.UpdatedAt))
 	if isUnique(err) {
 		return Purpose{}, fmt.Errorf("creating purpose %s: %w", p.ID, ErrConflict)
@@ -33,7 +38,8 @@ func (s *sqlStore) CreatePurpose(ctx context.Context, p Purpose) (Purpose, error
 	return p, nil
 }
 
-// UpdatePurpose replaces the purpose's fields, keeping its creation time.
+// UpdatePurpose replaces the purpose's fields (Active included: false
+// retires it), keeping its creation time and adding one to its version.
 func (s *sqlStore) UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) {
 	if p.AllowedSources == nil {
 		p.AllowedSources = []string{}
@@ -45,8 +51,10 @@ func (s *sqlStore) UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error
 	var out Purpose
 	err = s.inTx(ctx, func(r runner) error {
 		res, err := r.exec(ctx, `UPDATE purposes SET name = ?, legal_basis = ?, processing_activity = ?,
-			retention = ?, allowed_sources = ?, updated_at = ? WHERE id = ?`,
-			p.Name, p.LegalBasis, p.ProcessingActivity, p.Retention, string(sources), s.d.timeArg(now()), p.ID)
+			retention = ?, allowed_sources = ?, description = ?, criminal_offence_data = ?, active = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`,
+			p.Name, p.LegalBasis, p.ProcessingActivity, p.Retention, string(sources),
+			p.Description, p.CriminalOffenceData, p.Active, s.d.timeArg(now()), p.ID)
 		if err != nil {
 			return fmt.Errorf("updating purpose: %w", err)
 		}
@@ -90,7 +98,8 @@ func scanPurpose(row scanner) (Purpose, error) {
 	var p Purpose
 	var sources string
 	var created, updated dbTime
-	err := row.Scan(&p.ID, &p.Name, &p.LegalBasis, &p.ProcessingActivity, &p.Retention, &sources, &created, &updated)
+	err := row.Scan(&p.ID, &p.Name, &p.LegalBasis, &p.ProcessingActivity, &p.Retention, &sources,
+		&p.Description, &p.CriminalOffenceData, &p.Active, &p.Version, &created, &updated)
 	if err != nil {
 		return Purpose{}, notFound(err, "reading purpose")
 	}

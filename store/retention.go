@@ -26,7 +26,7 @@ func (s *sqlStore) ExpiredLinks(ctx context.Context, now time.Time, limit int) (
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.r().query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, linked_at, expires_at
+	rows, err := s.r().query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, purpose_version, linked_at, expires_at
 		FROM signal_entity_links WHERE expires_at IS NOT NULL AND expires_at <= ?
 		ORDER BY expires_at, signal_id, entity_id, purpose_id LIMIT ?`, s.d.timeArg(now), limit)
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *sqlStore) ExpiredLinks(ctx context.Context, now time.Time, limit int) (
 	for rows.Next() {
 		var l entity.Link
 		var linked, expires dbTime
-		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &linked, &expires); err != nil {
+		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &l.PurposeVersion, &linked, &expires); err != nil {
 			return nil, fmt.Errorf("listing expired links: %w", err)
 		}
 		l.LinkedAt, l.ExpiresAt = linked.T, expires.T

@@ -58,14 +58,24 @@ type Subject struct {
 // Purpose is a doelbinding: why data may be processed, on what legal basis,
 // for how long, and from which sources.
 type Purpose struct {
-	ID                 string    `json:"id"`
-	Name               string    `json:"name"`
-	LegalBasis         string    `json:"legal_basis"`
-	ProcessingActivity string    `json:"processing_activity"`
-	Retention          string    `json:"retention"` // ISO 8601 duration, e.g. P1Y
-	AllowedSources     []string  `json:"allowed_sources"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 string   `json:"id"`
+	Name               string   `json:"name"`
+	LegalBasis         string   `json:"legal_basis"`
+	ProcessingActivity string   `json:"processing_activity"`
+	Retention          string   `json:"retention"` // ISO 8601 duration, e.g. P1Y
+	AllowedSources     []string `json:"allowed_sources"`
+	Description        string   `json:"description"`
+	// CriminalOffenceData says whether the purpose permits processing
+	// criminal-offence data (AVG art. 10, UAVG art. 33).
+	CriminalOffenceData bool `json:"criminal_offence_data"`
+	// Active false means retired: no new work (enrichment, search, entity
+	// read) under it. CreatePurpose always stores a purpose active.
+	Active bool `json:"active"`
+	// Version starts at 1 and UpdatePurpose adds one; links record the
+	// version they were made under.
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // JobSummary is a job as listed on its signal.
@@ -129,13 +139,19 @@ type Evidence struct {
 	Body      []byte    `json:"-"`
 }
 
-// Token is an API token; only the SHA-256 of the secret is stored.
+// Token is an API token; only the SHA-256 of the secret is stored. ID is
+// the hash's first 12 hex digits: enough to name a token in a listing or a
+// revocation, too little to help anyone guess it. A zero ExpiresAt never
+// expires; a token expired or revoked is not found by TokenByHash.
 type Token struct {
 	Hash      string    `json:"-"`
+	ID        string    `json:"id"`
 	User      string    `json:"user"`
 	Role      string    `json:"role"`
 	Team      string    `json:"team"`
 	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
 }
 
 // AuditEntry is one line of the processing log. Seq orders the entries;
@@ -222,8 +238,8 @@ type Store interface {
 	// signal returns the existing subject.
 	AddSubject(ctx context.Context, s Subject) (Subject, error)
 
-	CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrConflict if the id exists
-	UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrNotFound if it does not
+	CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrConflict if the id exists; stored active, version 1
+	UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrNotFound if it does not; version + 1
 	GetPurpose(ctx context.Context, id string) (Purpose, error)
 	ListPurposes(ctx context.Context) ([]Purpose, error)
 
@@ -292,8 +308,22 @@ type Store interface {
 	PutSourceOverride(ctx context.Context, o SourceOverride) error
 	SourceOverrides(ctx context.Context) (map[string]SourceOverride, error)
 
+	// SignalTeams returns the owning team of each existing signal among
+	// ids ("" for none); ids naming no signal are left out. TeamSignalIDs
+	// lists a team's signal ids, newest first, at most limit. Together
+	// they enforce need-to-know: a caller sees only its team's signals.
+	SignalTeams(ctx context.Context, ids []string) (map[string]string, error)
+	TeamSignalIDs(ctx context.Context, team string, limit int) ([]string, error)
+
 	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash returns ErrNotFound for a token expired or revoked too.
 	TokenByHash(ctx context.Context, hash string) (Token, error)
+	// ListTokens lists every token, revoked and expired ones included,
+	// oldest first.
+	ListTokens(ctx context.Context) ([]Token, error)
+	// RevokeToken revokes the token with that ID (see Token.ID); revoking
+	// again keeps the first revocation time. ErrNotFound for no such token.
+	RevokeToken(ctx context.Context, id string) error
 
 	// AppendAudit appends an entry, assigning Seq, ID, PrevHash and Hash
 	// atomically, so concurrent writers in several processes keep one chain.

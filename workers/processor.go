@@ -181,7 +181,7 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 			return nil, fmt.Errorf("storing entity %s: %w", e.ID, err)
 		}
 		if err := p.Store.Link(ctx, entity.Link{SignalID: w.job.SignalID, EntityID: e.ID,
-			PurposeID: w.job.PurposeID, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
+			PurposeID: w.job.PurposeID, PurposeVersion: w.purpose.Version, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
 			return nil, fmt.Errorf("linking entity %s: %w", e.ID, err)
 		}
 		if !slices.Contains(ids, e.ID) {

@@ -17,7 +17,7 @@ import (
 // benchPurpose allows both sources; its retention is what links expire by.
 var benchPurpose = store.Purpose{
 	ID: "bench-throughput", Name: "Doorvoermeting", LegalBasis: "benchmark on replayed test data",
-	ProcessingActivity: "bench", Retention: "P1Y", AllowedSources: []string{"bag", "kvk"},
+	ProcessingActivity: "bench", Retention: "P1Y", AllowedSources: []string{"bag", "kvk"}, Active: true,
 }
 
 // benchSubjects are on every signal: both have recorded answers.

@@ -67,6 +67,13 @@ func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error)
 	if q.SignalID != "" {
 		filters = append(filters, termQuery(fieldLinks, linkKey(q.PurposeID, q.SignalID)))
 	}
+	if len(q.SignalIDs) > 0 {
+		anyOf := make([]query.Query, 0, len(q.SignalIDs))
+		for _, id := range q.SignalIDs {
+			anyOf = append(anyOf, termQuery(fieldLinks, linkKey(q.PurposeID, id)))
+		}
+		filters = append(filters, bleve.NewDisjunctionQuery(anyOf...))
+	}
 	if q.Schema != "" {
 		filters = append(filters, termQuery(fieldSchema, q.Schema))
 	}

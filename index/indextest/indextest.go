@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"Identifiers", testIdentifiers},
 		{"PurposeFilter", testPurposeFilter},
 		{"SignalFilter", testSignalFilter},
+		{"SignalSetFilter", testSignalSetFilter},
 		{"SchemaFilterAndFacets", testSchemaFacets},
 		{"PagingAndTotal", testPaging},
 		{"UpsertReplaces", testUpsertReplaces},

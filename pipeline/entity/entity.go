@@ -50,12 +50,15 @@ type Provenance struct {
 // Link ties an entity to a signal under the purpose of the job that found it.
 // It expires when the purpose's retention period has passed.
 type Link struct {
-	SignalID  string    `json:"signal_id"`
-	EntityID  string    `json:"-"`
-	PurposeID string    `json:"purpose_id"`
-	JobID     string    `json:"job_id"`
-	LinkedAt  time.Time `json:"linked_at"`
-	ExpiresAt time.Time `json:"expires_at"`
+	SignalID  string `json:"signal_id"`
+	EntityID  string `json:"-"`
+	PurposeID string `json:"purpose_id"`
+	JobID     string `json:"job_id"`
+	// PurposeVersion is the purpose's version when the link was last made
+	// (0: not known, e.g. made before purposes had versions).
+	PurposeVersion int       `json:"purpose_version"`
+	LinkedAt       time.Time `json:"linked_at"`
+	ExpiresAt      time.Time `json:"expires_at"`
 }
 
 // MakeID derives a stable id from a schema and one strong identifier

@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UnfinishedTasks", testUnfinishedTasks},
 		{"Evidence", testEvidence},
 		{"Tokens", testTokens},
+		{"TokenLifecycle", testTokenLifecycle}, {"PurposeVersions", testPurposeVersions}, {"LinkPurposeVersion", testLinkPurposeVersion},
+		{"SignalTeams", testSignalTeams},
 		{"EntityMerge", testEntityMerge},
 		{"EntityHostileText", testEntityHostileText},
 		{"EntityConcurrentUpserts", testEntityConcurrentUpserts},
