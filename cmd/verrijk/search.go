@@ -84,7 +84,7 @@ func printHits(g *globals, raw json.RawMessage) error {
 				ids = append(ids, p+"="+v)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", h.Schema, oneLine(h.Caption), strings.Join(ids, " "), h.Score, h.ID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\n", h.Schema, clipRunes(oneLine(h.Caption), 70), strings.Join(ids, " "), h.Score, h.ID)
 	}
 	return tw.Flush()
 }
@@ -97,4 +97,12 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// clipRunes keeps a table readable when a caption is a long title.
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

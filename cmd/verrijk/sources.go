@@ -63,9 +63,5 @@ func lastError(s api.SourceStatus) string {
 	if s.LastError == "" {
 		return "-"
 	}
-	msg := oneLine(s.LastError)
-	if r := []rune(msg); len(r) > 60 {
-		msg = string(r[:60]) + "…"
-	}
-	return when(s.LastErrorAt) + " " + msg
+	return when(s.LastErrorAt) + " " + clipRunes(oneLine(s.LastError), 60)
 }
