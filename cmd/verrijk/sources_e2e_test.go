@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
+
+	"verrijk/sources/replays"
 )
 
 // graph indexes a signal's entities for the checks below.
@@ -40,7 +43,7 @@ func (g graph) summary() string {
 // and a name on a sanctions list, against the replay servers of all seven
 // sources, and checks the resulting entity graph.
 func TestAllSourcesEndToEnd(t *testing.T) {
-	d := newDeployment(t, "", 0)
+	d := newDeployment(t, "log: {level: debug, format: json}\n", 0)
 	analyst := caller{t, d.base, d.token("anna", "analyst")}
 	var sig struct{ ID string }
 	analyst.must(201, "POST", "/api/v1/signals", map[string]string{"title": "Transportbedrijf met wisselende eigenaren"}, &sig)
@@ -66,6 +69,43 @@ func TestAllSourcesEndToEnd(t *testing.T) {
 	}
 	checkSourcesOverview(t, d)
 	checkCache(t, d, analyst)
+	checkNoSecretsOrScrapedContent(t, d, analyst.token)
+}
+
+// checkNoSecretsOrScrapedContent scans every audit entry and every log line
+// of the run for tokens, API keys and text that only a source's answer
+// contains: none may be there (BIO 12.4.1: logs must not weaken security,
+// and raw answers are evidence, kept apart and deleted with their entity).
+func checkNoSecretsOrScrapedContent(t *testing.T, d *deployment, analystToken string) {
+	t.Helper()
+	fg := d.token("fg2", "auditor")
+	var res struct {
+		Entries []map[string]any
+	}
+	caller{t, d.base, fg}.must(200, "GET", "/api/v1/audit?limit=1000", nil, &res)
+	auditText, _ := json.Marshal(res.Entries)
+	logText := d.serve.out.String()
+	if !strings.Contains(logText, `"trace_id"`) || !strings.Contains(logText, `"task"`) {
+		t.Errorf("lookup log lines lack trace and task ids:\n%.2000s", logText)
+	}
+	forbidden := map[string]string{
+		"the analyst's token":          analystToken,
+		"the auditor's token":          fg,
+		"the KvK api key":              "l7xx1f2691f2520d487b902f4e0b57a0b197",
+		"the OpenSanctions api key":    replays.OpenSanctionsAPIKey,
+		"a KvK answer's SBI text":      "Teelt van appels en peren",
+		"an RDW answer's colour":       "GRIJS",
+		"a publication's summary text": "voor de duur van drie maanden",
+		"an RDAP registrar":            "Voorbeeld Registrar",
+	}
+	for what, value := range forbidden {
+		if strings.Contains(string(auditText), value) {
+			t.Errorf("the audit log contains %s", what)
+		}
+		if strings.Contains(logText, value) {
+			t.Errorf("the log contains %s", what)
+		}
+	}
 }
 
 // checkSourcesOverview reads the sources' record over the API and the CLI.
