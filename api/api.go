@@ -37,6 +37,9 @@ type Deps struct {
 	Metrics http.Handler // may be nil
 	Web     http.Handler // the web UI at /, may be nil
 	Log     *slog.Logger
+	// PseudonymKey keys the data subject pseudonyms in audit exports;
+	// empty: a random key per process (see processKey).
+	PseudonymKey []byte
 }
 
 type server struct{ Deps }
@@ -45,6 +48,9 @@ type server struct{ Deps }
 func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if len(d.PseudonymKey) == 0 {
+		d.PseudonymKey = processKey()
 	}
 	s := &server{d}
 	mux := http.NewServeMux()
@@ -71,6 +77,7 @@ func New(d Deps) http.Handler {
 	route("PUT /api/v1/purposes/{id}", []string{RoleAdmin}, s.updatePurpose)
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
 	route("GET /api/v1/audit/verify", []string{RoleAuditor}, s.verifyAudit)
+	route("GET /api/v1/audit/export", []string{RoleAuditor}, s.exportAudit)
 	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
 	route("PUT /api/v1/sources/{name}", []string{RoleAdmin}, s.updateSource)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

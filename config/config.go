@@ -23,6 +23,7 @@ type Config struct {
 	Sources    map[string]Source `koanf:"sources"` // keyed by source name; every known source is present
 	Enrichment Enrichment        `koanf:"enrichment"`
 	Log        Log               `koanf:"log"`
+	Audit      Audit             `koanf:"audit"`
 	// BootstrapPurposes are seeded into the store on first start.
 	BootstrapPurposes []Purpose `koanf:"bootstrap_purposes"`
 }
@@ -111,6 +112,14 @@ type TLDServer struct {
 // Enrichment bounds follow-up lookups.
 type Enrichment struct {
 	MaxDepth int `koanf:"max_depth"` // 0..5; default 1
+}
+
+// Audit configures the processing log's export.
+type Audit struct {
+	// PseudonymKey keys the HMAC that pseudonymises data-subject ids in the
+	// Logboek Dataverwerkingen export; use ${ENV}. Empty: a random key per
+	// process, so pseudonyms are stable only within one run. Default "".
+	PseudonymKey string `koanf:"pseudonym_key"`
 }
 
 // Log configures the process logger.

@@ -25,6 +25,7 @@ func (c *Config) Redacted() *Config {
 	r.Egress.Proxy = redactURL(c.Egress.Proxy)
 	r.Egress.CAFiles = slices.Clone(c.Egress.CAFiles)
 	r.Index.Elasticsearch.APIKey = mask(c.Index.Elasticsearch.APIKey)
+	r.Audit.PseudonymKey = mask(c.Audit.PseudonymKey)
 	r.Index.Elasticsearch.Addresses = nil
 	for _, a := range c.Index.Elasticsearch.Addresses {
 		r.Index.Elasticsearch.Addresses = append(r.Index.Elasticsearch.Addresses, redactURL(a))

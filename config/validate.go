@@ -49,6 +49,9 @@ func (c *Config) Validate() error {
 	}
 	v.dsn("store.dsn", c.Store.DSN)
 	v.index(c.Index)
+	if k := c.Audit.PseudonymKey; k != "" && len(k) < 16 {
+		v.fail("audit.pseudonym_key", "must be at least 16 characters (it keys the pseudonyms of data subjects)")
+	}
 	v.egress(c.Egress)
 	for _, name := range sortedSourceNames(c.Sources) {
 		v.source("sources."+name, name, c.Sources[name])
