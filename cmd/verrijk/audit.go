@@ -17,11 +17,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 		Short: "Check the audit chain: exit 0 if intact, 1 naming the first broken entry",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openMigratedStore(cmd.Context(), cfg)
+			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

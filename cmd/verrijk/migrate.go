@@ -16,11 +16,7 @@ func newMigrateCmd(g *globals) *cobra.Command {
 		Short: "Apply store migrations (serve and worker also do this at start)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openMigratedStore(cmd.Context(), cfg)
+			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -42,4 +38,14 @@ func openMigratedStore(ctx context.Context, cfg *config.Config) (store.Store, er
 		return nil, fmt.Errorf("migrating store: %w", err)
 	}
 	return st, nil
+}
+
+// openStore loads the configuration and opens its migrated store: what
+// every command that works on the store directly starts with.
+func (g *globals) openStore(ctx context.Context) (store.Store, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return openMigratedStore(ctx, cfg)
 }

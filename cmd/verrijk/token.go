@@ -49,11 +49,7 @@ func newTokenCreateCmd(g *globals) *cobra.Command {
 				}
 				expiresAt = time.Now().Add(d).UTC()
 			}
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openMigratedStore(cmd.Context(), cfg)
+			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -91,11 +87,7 @@ func newTokenListCmd(g *globals) *cobra.Command {
 		Short: "List API tokens: id, user, role, team, created, expires, revoked (never the secret)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openMigratedStore(cmd.Context(), cfg)
+			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -122,11 +114,7 @@ func newTokenRevokeCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := strings.ToLower(strings.TrimSpace(args[0]))
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := openMigratedStore(cmd.Context(), cfg)
+			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
