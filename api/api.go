@@ -31,7 +31,10 @@ type Deps struct {
 	Adapters       map[string]sources.Source
 	SourceSettings []SourceSetting
 	LiveState      LiveState // may be nil
-	MaxDepth       int
+	// CriminalOffenceSources yield criminal-offence data; only purposes
+	// that permit such data may allow them.
+	CriminalOffenceSources []string
+	MaxDepth               int
 	// Ready reports whether the store, queue and index can be used.
 	Ready   func(ctx context.Context) error
 	Metrics http.Handler // may be nil

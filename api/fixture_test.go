@@ -150,8 +150,10 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 			"kvk": fakeSource{"kvk", []subject.Type{subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address}},
 			"bag": fakeSource{"bag", []subject.Type{subject.Address}},
 		},
-		Known:    []string{"bag", "kvk", "rdw"},
-		MaxDepth: 2,
+		Known: []string{"bag", "kvk", "rdw"},
+		// rdw stands in for a source with criminal-offence data here.
+		CriminalOffenceSources: []string{"rdw"},
+		MaxDepth:               2,
 		Adapters: map[string]sources.Source{
 			"kvk": fakeSource{"kvk", []subject.Type{subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address}},
 			"bag": fakeSource{"bag", []subject.Type{subject.Address}},

@@ -46,8 +46,17 @@ func purposeActive(w http.ResponseWriter, p store.Purpose) bool {
 
 // ValidatePurpose checks a purpose and names every problem; known lists
 // the source names that exist.
-func ValidatePurpose(p store.Purpose, known []string) string {
+//
+// criminal lists the sources that yield criminal-offence data (AVG art. 10):
+// a purpose may allow them only if it permits such data.
+func ValidatePurpose(p store.Purpose, known, criminal []string) string {
 	var problems []string
+	for _, name := range p.AllowedSources {
+		if slices.Contains(criminal, name) && !p.CriminalOffenceData {
+			problems = append(problems, "allowed_sources: "+name+" yields criminal-offence data (AVG art. 10); "+
+				"allow it only with criminal_offence_data: true and a legal basis that covers such data")
+		}
+	}
 	if !purposeID.MatchString(p.ID) {
 		problems = append(problems, "id must be 2-63 characters of a-z, 0-9 and '-', starting with a letter or digit")
 	}
@@ -162,7 +171,7 @@ func (s *server) readPurpose(w http.ResponseWriter, r *http.Request, pathID stri
 		ProcessingActivity: strings.TrimSpace(req.ProcessingActivity), Retention: strings.TrimSpace(req.Retention),
 		AllowedSources: req.AllowedSources, Description: strings.TrimSpace(req.Description),
 		CriminalOffenceData: req.CriminalOffenceData}
-	msg := ValidatePurpose(p, s.Known)
+	msg := ValidatePurpose(p, s.Known, s.CriminalOffenceSources)
 	if len(p.Description) > maxPurposeDescription {
 		msg = strings.TrimPrefix(msg+"; description is longer than "+strconv.Itoa(maxPurposeDescription)+" bytes", "; ")
 	}

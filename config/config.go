@@ -136,6 +136,10 @@ type Purpose struct {
 	ProcessingActivity string   `koanf:"processing_activity"` // reference into the register of processing activities
 	Retention          string   `koanf:"retention"`           // ISO 8601 duration, e.g. P1Y
 	AllowedSources     []string `koanf:"allowed_sources"`
+	Description        string   `koanf:"description"`
+	// CriminalOffenceData permits sources that yield criminal-offence data
+	// (AVG art. 10): opensanctions, bekendmakingen. Default false.
+	CriminalOffenceData bool `koanf:"criminal_offence_data"`
 }
 
 // Default returns the configuration used when nothing is set: one machine,

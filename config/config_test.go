@@ -433,10 +433,11 @@ func checkOfflineConfig(t *testing.T, off *Config) {
 	t.Helper()
 	want := Purpose{
 		ID: "ondermijning-signaal", Name: off.BootstrapPurposes[0].Name,
-		LegalBasis:         "AVG art. 6(1)(e); Gemeentewet art. 172 (openbare orde)",
-		ProcessingActivity: "https://register.example-gemeente.nl/verwerkingen/ondermijning",
-		Retention:          "P1Y",
-		AllowedSources:     []string{"kvk", "bag", "rdw", "bekendmakingen", "rdap", "wayback", "opensanctions"},
+		LegalBasis:          "AVG art. 6(1)(e) and art. 10; UAVG art. 33; Gemeentewet art. 172 (openbare orde)",
+		ProcessingActivity:  "https://register.example-gemeente.nl/verwerkingen/ondermijning",
+		Retention:           "P1Y",
+		AllowedSources:      []string{"kvk", "bag", "rdw", "bekendmakingen", "rdap", "wayback", "opensanctions"},
+		CriminalOffenceData: true,
 	}
 	if !off.Egress.AllowPrivateNetworks || len(off.BootstrapPurposes) != 1 || !reflect.DeepEqual(off.BootstrapPurposes[0], want) {
 		t.Errorf("offline-test.yaml: %+v", off)

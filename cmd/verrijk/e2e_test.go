@@ -64,6 +64,7 @@ bootstrap_purposes:
     processing_activity: https://register.example.nl/verwerkingen/ondermijning
     retention: P1Y
     allowed_sources: [kvk, bag, rdw, bekendmakingen, rdap, wayback, opensanctions]
+    criminal_offence_data: true
 %s`, addr, d.dataDir, srcYAML.String(), purposeID, extraYAML))
 	d.serve = start(t, nil, "serve", "--config", d.config)
 	waitReady(t, d.base, d.serve)

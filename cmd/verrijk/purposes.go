@@ -8,6 +8,7 @@ import (
 	"verrijk/api"
 	"verrijk/audit"
 	"verrijk/config"
+	"verrijk/sources/registry"
 	"verrijk/store"
 )
 
@@ -17,8 +18,9 @@ import (
 func seedPurposes(ctx context.Context, st store.Store, purposes []config.Purpose, log *audit.Logger) error {
 	for _, p := range purposes {
 		sp := store.Purpose{ID: p.ID, Name: p.Name, LegalBasis: p.LegalBasis, ProcessingActivity: p.ProcessingActivity,
-			Retention: p.Retention, AllowedSources: p.AllowedSources}
-		if msg := api.ValidatePurpose(sp, config.KnownSources()); msg != "" {
+			Retention: p.Retention, AllowedSources: p.AllowedSources, Description: p.Description,
+			CriminalOffenceData: p.CriminalOffenceData, Active: true}
+		if msg := api.ValidatePurpose(sp, config.KnownSources(), registry.CriminalOffenceSources()); msg != "" {
 			return fmt.Errorf("bootstrap_purposes %s: %s", p.ID, msg)
 		}
 		_, err := st.CreatePurpose(ctx, sp)

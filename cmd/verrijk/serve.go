@@ -13,6 +13,7 @@ import (
 	"verrijk/api"
 	"verrijk/audit"
 	"verrijk/config"
+	"verrijk/sources/registry"
 	"verrijk/web"
 	"verrijk/workers"
 )
@@ -74,8 +75,8 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
 		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
 		Adapters: rt.adapters, SourceSettings: rt.sourceSettings(), LiveState: rt.limiter.State,
-		PseudonymKey: []byte(cfg.Audit.PseudonymKey),
-		Ready:        rt.ready, Metrics: rt.metrics(), Web: web.Handler(log), Log: log})
+		PseudonymKey: []byte(cfg.Audit.PseudonymKey), CriminalOffenceSources: registry.CriminalOffenceSources(),
+		Ready: rt.ready, Metrics: rt.metrics(), Web: web.Handler(log), Log: log})
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("server.addr: %w", err)

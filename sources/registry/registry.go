@@ -37,6 +37,23 @@ var adapters = map[string]entry{
 	wayback.Name:        {func(c *egress.Client, cfg sources.Config) sources.Source { return wayback.New(c, cfg) }, wayback.Defaults()},
 }
 
+// criminalOffenceSources yield data about criminal offences (AVG art. 10,
+// UAVG art. 33): sanctions and PEP listings, and official publications such
+// as closures under art. 13b Opiumwet and Bibob decisions. Only a purpose
+// that permits criminal-offence data may allow them.
+var criminalOffenceSources = map[string]bool{opensanctions.Name: true, bekendmakingen.Name: true}
+
+// CriminalOffenceSources lists the sources that yield criminal-offence data.
+func CriminalOffenceSources() []string {
+	var out []string
+	for _, n := range Names() {
+		if criminalOffenceSources[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Names lists the registered sources, sorted.
 func Names() []string {
 	names := make([]string, 0, len(adapters))
