@@ -10,7 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"verrijk/audit"
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 	"verrijk/config"
 	"verrijk/pipeline/subject"
 	"verrijk/store"

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 )
 
 type options struct {

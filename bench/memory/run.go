@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 	"verrijk/config"
 	"verrijk/sources/kvk/kvktest"
 	"verrijk/sources/rdw/rdwtest"
@@ -21,29 +20,16 @@ import (
 // run queues the work, starts one worker, samples its memory until the
 // queue has drained, and cleans up.
 func run(ctx context.Context, o options, out, progress io.Writer) (missed bool, err error) {
-	dir, err := os.MkdirTemp("", "verrijk-memory-")
-	if err != nil {
-		return false, err
-	}
-	defer os.RemoveAll(dir)
-	bin, err := deploy.Build(ctx, dir)
-	if err != nil {
-		return false, err
-	}
-	redisLabel, err := deploy.FlushRedis(ctx, o.redisURL)
-	if err != nil {
-		return false, err
-	}
-	defer deploy.FlushRedis(context.Background(), o.redisURL)
-	db, err := deploy.CreateDatabase(ctx, o.postgres)
-	if err != nil {
-		return false, err
-	}
+	env, err := deploy.Prepare(ctx, "memory", o.redisURL, o.postgres)
 	defer func() {
-		if derr := db.Drop(); derr != nil && err == nil {
-			err = derr
+		if cerr := env.Close(o.redisURL); cerr != nil && err == nil {
+			err = cerr
 		}
 	}()
+	if err != nil {
+		return false, err
+	}
+	dir, bin, redisLabel, db := env.Dir, env.Bin, env.RedisLabel, env.DB
 	fmt.Fprintf(out, "redis: %s (flushed at start and end)   store: postgres database %s (dropped at end)\n", redisLabel, db.Name)
 
 	rdw, kvk := rdwtest.NewHandler(), kvktest.NewHandler()

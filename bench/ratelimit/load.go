@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync"
 
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 )
 
 // platesPerSignal keeps jobs the size an analyst's would be at most: every

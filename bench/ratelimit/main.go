@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 )
 
 type options struct {

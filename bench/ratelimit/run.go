@@ -6,12 +6,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"verrijk/bench/ratelimit/deploy"
+	"verrijk/bench/internal/deploy"
 	"verrijk/config"
 	"verrijk/sources/rdw/rdwtest"
 )
@@ -25,30 +24,16 @@ const spare = 15 * time.Second
 
 // run sets everything up, measures, and tears it all down again.
 func run(ctx context.Context, o options, out io.Writer) (missed bool, err error) {
-	dir, err := os.MkdirTemp("", "verrijk-ratelimit-")
-	if err != nil {
-		return false, err
-	}
-	defer os.RemoveAll(dir)
-	bin, err := deploy.Build(ctx, dir)
-	if err != nil {
-		return false, err
-	}
-	redisLabel, err := deploy.FlushRedis(ctx, o.redisURL)
-	if err != nil {
-		return false, err
-	}
-	// Leave no queued work behind in the bench's database either.
-	defer deploy.FlushRedis(context.Background(), o.redisURL)
-	db, err := deploy.CreateDatabase(ctx, o.postgres)
-	if err != nil {
-		return false, err
-	}
+	env, err := deploy.Prepare(ctx, "ratelimit", o.redisURL, o.postgres)
 	defer func() {
-		if derr := db.Drop(); derr != nil && err == nil {
-			err = derr
+		if cerr := env.Close(o.redisURL); cerr != nil && err == nil {
+			err = cerr
 		}
 	}()
+	if err != nil {
+		return false, err
+	}
+	dir, bin, redisLabel, db := env.Dir, env.Bin, env.RedisLabel, env.DB
 
 	src := &limitedSource{next: rdwtest.NewHandler(), limit: 2 * o.rate}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
