@@ -1,10 +1,7 @@
 package pipeline
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,31 +46,7 @@ func TestGoldenBekendmakingen(t *testing.T) {
 	}
 	for _, in := range inputs {
 		t.Run(filepath.Base(in), func(t *testing.T) {
-			var g golden
-			ents, err := Normalize(bekendmakingenEvidence(t, in))
-			if err != nil {
-				g.Error = err.Error()
-			}
-			g.Entities = ents
-			got, err := json.MarshalIndent(g, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			want := strings.TrimSuffix(in, ".xml") + ".golden.json"
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			exp, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, exp) {
-				t.Errorf("output differs from %s (run with -update after checking):\n%s", want, got)
-			}
+			checkGolden(t, bekendmakingenEvidence(t, in), strings.TrimSuffix(in, ".xml")+".golden.json")
 		})
 	}
 }

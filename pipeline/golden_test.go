@@ -63,31 +63,37 @@ func TestGolden(t *testing.T) {
 	}
 	for _, in := range inputs {
 		t.Run(strings.TrimPrefix(in, "testdata"+string(filepath.Separator)), func(t *testing.T) {
-			var g golden
-			ents, err := Normalize(goldenEvidence(t, in))
-			if err != nil {
-				g.Error = err.Error()
-			}
-			g.Entities = ents
-			got, merr := json.MarshalIndent(g, "", "  ")
-			if merr != nil {
-				t.Fatal(merr)
-			}
-			got = append(got, '\n')
-			want := strings.TrimSuffix(in, ".json") + ".golden.json"
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			exp, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, exp) {
-				t.Errorf("output differs from %s (run with -update after checking):\n%s", want, got)
-			}
+			checkGolden(t, goldenEvidence(t, in), strings.TrimSuffix(in, ".json")+".golden.json")
 		})
+	}
+}
+
+// checkGolden normalises ev and compares the result with the golden file
+// want; with -update it rewrites want instead.
+func checkGolden(t *testing.T, ev sources.Evidence, want string) {
+	t.Helper()
+	var g golden
+	ents, err := Normalize(ev)
+	if err != nil {
+		g.Error = err.Error()
+	}
+	g.Entities = ents
+	got, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(want, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	exp, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, exp) {
+		t.Errorf("output differs from %s (run with -update after checking):\n%s", want, got)
 	}
 }
