@@ -8,6 +8,7 @@ import (
 	"context"
 	"time"
 
+	"verrijk/egress"
 	"verrijk/pipeline/subject"
 )
 
@@ -40,4 +41,10 @@ type Evidence struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	SHA256    string    `json:"sha256"`
 	Body      []byte    `json:"-"`
+}
+
+// EvidenceOf keeps an answer of the named source as evidence of kind.
+func EvidenceOf(source, kind string, resp *egress.Response) Evidence {
+	return Evidence{Source: source, Kind: kind, URL: resp.URL, Status: resp.Status,
+		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body}
 }

@@ -182,10 +182,7 @@ func (s *Source) get(ctx context.Context, res *sources.Result, path, kind, what 
 	if body.Response == nil {
 		return nil, fmt.Errorf("bag: %s: malformed answer: no response object: %w", what, asynq.SkipRetry)
 	}
-	res.Evidence = append(res.Evidence, sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	})
+	res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, kind, resp))
 	if body.Response.NumFound == 0 {
 		return nil, nil
 	}

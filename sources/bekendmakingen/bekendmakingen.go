@@ -128,10 +128,7 @@ func (s *Source) Fetch(ctx context.Context, subj subject.Subject) (*sources.Resu
 	if err := diagnosticError(a.diagnostics); err != nil {
 		return nil, fmt.Errorf("bekendmakingen: searching publications: %w", err)
 	}
-	ev := sources.Evidence{
-		Source: Name, Kind: KindSRU, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	}
+	ev := sources.EvidenceOf(Name, KindSRU, resp)
 	return &sources.Result{Evidence: []sources.Evidence{ev}, Found: a.total > 0 && a.records > 0}, nil
 }
 

@@ -125,7 +125,7 @@ func (s *Source) get(ctx context.Context, res *sources.Result, path, kind, what 
 	}
 	if resp.Status == http.StatusNotFound {
 		if _, ok := parseFout(resp.Body); ok {
-			res.Evidence = append(res.Evidence, evidence(resp, KindEmpty))
+			res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, KindEmpty, resp))
 			return nil, false, nil
 		}
 	}
@@ -136,13 +136,6 @@ func (s *Source) get(ctx context.Context, res *sources.Result, path, kind, what 
 	if err := json.Unmarshal(resp.Body, &obj); err != nil {
 		return nil, false, fmt.Errorf("kvk: %s: malformed answer (not a JSON object): %w: %w", what, err, asynq.SkipRetry)
 	}
-	res.Evidence = append(res.Evidence, evidence(resp, kind))
+	res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, kind, resp))
 	return resp.Body, true, nil
-}
-
-func evidence(resp *egress.Response, kind string) sources.Evidence {
-	return sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	}
 }

@@ -45,11 +45,8 @@ func (s *Source) screenOnline(ctx context.Context, name string) (*sources.Result
 		return nil, fmt.Errorf("opensanctions: matching: %w: %w", err, asynq.SkipRetry)
 	}
 	return &sources.Result{
-		Found: n > 0,
-		Evidence: []sources.Evidence{{
-			Source: Name, Kind: KindMatch, URL: resp.URL, Status: resp.Status,
-			FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-		}},
+		Found:    n > 0,
+		Evidence: []sources.Evidence{sources.EvidenceOf(Name, KindMatch, resp)},
 	}, nil
 }
 

@@ -142,7 +142,7 @@ func (s *Source) fetchBootstrap(ctx context.Context) (map[string]string, sources
 	if err != nil {
 		return nil, sources.Evidence{}, fmt.Errorf("rdap: reading bootstrap file: %w: %w", err, asynq.SkipRetry)
 	}
-	return services, evidence(resp, KindBootstrap), nil
+	return services, sources.EvidenceOf(Name, KindBootstrap, resp), nil
 }
 
 // ParseBootstrap reads an RFC 9224 DNS bootstrap file into a map from TLD

@@ -134,7 +134,7 @@ func (s *Source) Fetch(ctx context.Context, subj subject.Subject) (*sources.Resu
 		return res, fmt.Errorf("rdap: looking up %s: %w", domain, err)
 	}
 	if resp.Status == http.StatusNotFound && isRDAPNotFound(resp.Body) {
-		res.Evidence = append(res.Evidence, evidence(resp, KindEmpty))
+		res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, KindEmpty, resp))
 		return res, nil
 	}
 	if err := checkStatus(resp); err != nil {
@@ -143,7 +143,7 @@ func (s *Source) Fetch(ctx context.Context, subj subject.Subject) (*sources.Resu
 	if err := checkDomainObject(resp.Body); err != nil {
 		return res, fmt.Errorf("rdap: looking up %s: %w: %w", domain, err, asynq.SkipRetry)
 	}
-	res.Evidence = append(res.Evidence, evidence(resp, KindDomain))
+	res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, KindDomain, resp))
 	res.Found = true
 	return res, nil
 }
@@ -193,11 +193,4 @@ func checkDomainObject(body []byte) error {
 		return fmt.Errorf("answer has neither objectClassName nor ldhName: not an RDAP domain object")
 	}
 	return nil
-}
-
-func evidence(resp *egress.Response, kind string) sources.Evidence {
-	return sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	}
 }

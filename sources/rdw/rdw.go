@@ -139,10 +139,7 @@ func (s *Source) get(ctx context.Context, res *sources.Result, dataset, kind, pl
 	if err != nil {
 		return false, fmt.Errorf("rdw: %s: malformed answer from %s: %w: %w", what, dataset, err, asynq.SkipRetry)
 	}
-	res.Evidence = append(res.Evidence, sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	})
+	res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, kind, resp))
 	return found, nil
 }
 

@@ -31,7 +31,7 @@ func (s *Source) get(ctx context.Context, res *sources.Result, q url.Values, kin
 	}
 	if Blocked(resp.Status, resp.Body) {
 		// An excluded site is an answer, not a failure: nothing to show.
-		res.Evidence = append(res.Evidence, evidence(resp, KindBlocked))
+		res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, KindBlocked, resp))
 		return 0, nil
 	}
 	if err := checkStatus(resp); err != nil {
@@ -41,7 +41,7 @@ func (s *Source) get(ctx context.Context, res *sources.Result, q url.Values, kin
 	if err != nil {
 		return 0, fmt.Errorf("wayback: %s: malformed answer: %w: %w", what, err, asynq.SkipRetry)
 	}
-	res.Evidence = append(res.Evidence, evidence(resp, kind))
+	res.Evidence = append(res.Evidence, sources.EvidenceOf(Name, kind, resp))
 	return rows, nil
 }
 
@@ -101,11 +101,4 @@ func describe(body []byte) string {
 		line = line[:160] + "…"
 	}
 	return fmt.Sprintf(" (%q)", line)
-}
-
-func evidence(resp *egress.Response, kind string) sources.Evidence {
-	return sources.Evidence{
-		Source: Name, Kind: kind, URL: resp.URL, Status: resp.Status,
-		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body,
-	}
 }
