@@ -4,6 +4,7 @@
 package replay
 
 import (
+	"io/fs"
 	"strings"
 	"sync"
 )
@@ -46,4 +47,14 @@ func (c *Counter) RequestsTo(part string) int {
 		}
 	}
 	return n
+}
+
+// Recordings returns the testdata folder of an adapter's embedded
+// recordings, for replay handlers and tests that read them directly.
+func Recordings(recorded fs.FS) fs.FS {
+	sub, err := fs.Sub(recorded, "testdata")
+	if err != nil {
+		panic(err) // the adapter's embed directive guarantees the folder
+	}
+	return sub
 }

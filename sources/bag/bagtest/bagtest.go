@@ -27,13 +27,7 @@ var (
 )
 
 // Files are the recorded answers, for tests that read them directly.
-func Files() fs.FS {
-	sub, err := fs.Sub(bag.Recorded, "testdata")
-	if err != nil {
-		panic(err) // the embed directive guarantees the directory
-	}
-	return sub
-}
+func Files() fs.FS { return replay.Recordings(bag.Recorded) }
 
 // Handler serves the recorded answers and counts the requests it got.
 type Handler struct {

@@ -34,13 +34,7 @@ var Params = []string{
 const MaxRecords = 1000
 
 // Files are the recorded answers, for tests that read them directly.
-func Files() fs.FS {
-	sub, err := fs.Sub(bekendmakingen.Recorded, "testdata")
-	if err != nil {
-		panic(err) // the embed directive guarantees the directory
-	}
-	return sub
-}
+func Files() fs.FS { return replay.Recordings(bekendmakingen.Recorded) }
 
 // Handler serves the recorded answers and counts the requests it got.
 type Handler struct {

@@ -28,13 +28,7 @@ import (
 var recorded = kvk.Recorded
 
 // Files are the recorded answers, for tests that read them directly.
-func Files() fs.FS {
-	sub, err := fs.Sub(recorded, "testdata")
-	if err != nil {
-		panic(err) // the embed directive guarantees the directory
-	}
-	return sub
-}
+func Files() fs.FS { return replay.Recordings(recorded) }
 
 // ZoekenParams are the query parameters Zoeken v2 knows; any other is
 // refused like the real service does.

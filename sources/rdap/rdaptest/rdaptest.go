@@ -24,13 +24,7 @@ import (
 const BootstrapPath = "/bootstrap/dns.json"
 
 // Files are the recorded answers, for tests that read them directly.
-func Files() fs.FS {
-	sub, err := fs.Sub(rdap.Recorded, "testdata")
-	if err != nil {
-		panic(err) // the embed directive guarantees the directory
-	}
-	return sub
-}
+func Files() fs.FS { return replay.Recordings(rdap.Recorded) }
 
 // Handler serves the recorded answers and counts the requests it got.
 type Handler struct {

@@ -31,13 +31,7 @@ import (
 var BlockedHosts = []string{"nationalpost.com"}
 
 // Files are the recorded answers, for tests that read them directly.
-func Files() fs.FS {
-	sub, err := fs.Sub(wayback.Recorded, "testdata")
-	if err != nil {
-		panic(err) // the embed directive guarantees the directory
-	}
-	return sub
-}
+func Files() fs.FS { return replay.Recordings(wayback.Recorded) }
 
 // Handler serves the recorded answers and counts the requests it got.
 type Handler struct {
