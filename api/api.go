@@ -66,6 +66,9 @@ func New(d Deps) http.Handler {
 		mux.Handle(pattern, s.authenticate(roles, h))
 	}
 	route("POST /api/v1/signals", analyst, s.createSignal)
+	route("GET /api/v1/signals", analyst, s.listSignals)
+	route("PATCH /api/v1/signals/{id}", analyst, s.updateSignal)
+	route("PUT /api/v1/signals/{id}/assignee", []string{RoleCoordinator}, s.assignSignal)
 	route("GET /api/v1/signals/{id}", analyst, s.getSignal)
 	route("POST /api/v1/signals/{id}/subjects", analyst, s.addSubject)
 	route("POST /api/v1/signals/{id}/enrichments", analyst, s.requestEnrichment)
@@ -81,6 +84,9 @@ func New(d Deps) http.Handler {
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
 	route("GET /api/v1/audit/verify", []string{RoleAuditor}, s.verifyAudit)
 	route("GET /api/v1/audit/export", []string{RoleAuditor}, s.exportAudit)
+	route("GET /api/v1/tokens", []string{RoleAdmin}, s.listTokens)
+	route("POST /api/v1/tokens", []string{RoleAdmin}, s.createToken)
+	route("DELETE /api/v1/tokens/{id}", []string{RoleAdmin}, s.revokeToken)
 	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
 	route("PUT /api/v1/sources/{name}", []string{RoleAdmin}, s.updateSource)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -76,6 +76,12 @@ func TestRoleMatrix(t *testing.T) {
 	}{
 		{"POST", "/api/v1/signals", map[string]string{"title": "t"}, analysts},
 		{"GET", "/api/v1/signals/" + sig, nil, analysts},
+		{"GET", "/api/v1/signals", nil, analysts},
+		{"PATCH", "/api/v1/signals/" + sig, map[string]string{"title": "t2"}, analysts},
+		{"PUT", "/api/v1/signals/" + sig + "/assignee", map[string]string{"user": ""}, []string{api.RoleCoordinator}},
+		{"GET", "/api/v1/tokens", nil, admin},
+		{"POST", "/api/v1/tokens", map[string]string{"user": "u", "role": "analyst"}, admin},
+		{"DELETE", "/api/v1/tokens/nope", nil, admin},
 		{"POST", "/api/v1/signals/" + sig + "/subjects", map[string]string{"type": "kvk", "value": "68750110"}, analysts},
 		{"POST", "/api/v1/signals/" + sig + "/enrichments", map[string]any{}, analysts},
 		{"GET", "/api/v1/signals/" + sig + "/entities?purpose_id=" + onderzoek, nil, analysts},

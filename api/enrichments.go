@@ -104,15 +104,19 @@ func (s *server) requestEnrichment(w http.ResponseWriter, r *http.Request) {
 			"signal has %d subjects, and none can be looked up by the sources %s", len(sig.Subjects), strings.Join(chosen, ", ")))
 		return
 	}
-	job, err := s.Store.CreateJob(r.Context(), store.Job{SignalID: sig.ID, PurposeID: purpose.ID,
-		Justification: req.Justification, RequestedBy: principal(r).User, MaxDepth: depth, Status: store.StatusQueued}, tasks)
-	if err != nil {
-		s.writeStoreError(w, r, "job", err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionEnrichmentRequested, ObjectType: "signal", ObjectID: sig.ID,
-		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Justification: req.Justification,
-		TraceID: job.ID, Detail: fmt.Sprintf("job=%s sources=%s tasks=%d", job.ID, strings.Join(chosen, ","), len(job.Tasks))}) {
+	// The request is logged in the transaction that stores the job, before
+	// any source is asked.
+	var job store.Job
+	if !s.change(w, r, "job", audit.Entry{Action: audit.ActionEnrichmentRequested, ObjectType: "signal", ObjectID: sig.ID,
+		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Justification: req.Justification},
+		func(tx store.Store, e *audit.Entry) error {
+			var err error
+			job, err = tx.CreateJob(r.Context(), store.Job{SignalID: sig.ID, PurposeID: purpose.ID,
+				Justification: req.Justification, RequestedBy: principal(r).User, MaxDepth: depth, Status: store.StatusQueued}, tasks)
+			e.TraceID = job.ID
+			e.Detail = fmt.Sprintf("job=%s sources=%s tasks=%d", job.ID, strings.Join(chosen, ","), len(job.Tasks))
+			return err
+		}) {
 		return
 	}
 	// The job is stored; if Redis is away now, the reconciler queues it later.

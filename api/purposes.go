@@ -110,13 +110,14 @@ func (s *server) createPurpose(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_purpose", "a new purpose is active; retire it with PUT")
 		return
 	}
-	created, err := s.Store.CreatePurpose(r.Context(), p)
-	if err != nil {
-		s.writeStoreError(w, r, "purpose "+p.ID, err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionPurposeCreated, ObjectType: "purpose", ObjectID: p.ID,
-		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(created)}) {
+	var created store.Purpose
+	if !s.change(w, r, "purpose "+p.ID, audit.Entry{Action: audit.ActionPurposeCreated, ObjectType: "purpose", ObjectID: p.ID,
+		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity}, func(tx store.Store, e *audit.Entry) error {
+		var err error
+		created, err = tx.CreatePurpose(r.Context(), p)
+		e.Detail = purposeDetail(created)
+		return err
+	}) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, created)
@@ -137,13 +138,14 @@ func (s *server) updatePurpose(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Active = current.Active
 	}
-	updated, err := s.Store.UpdatePurpose(r.Context(), p)
-	if err != nil {
-		s.writeStoreError(w, r, "purpose "+p.ID, err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionPurposeChanged, ObjectType: "purpose", ObjectID: p.ID,
-		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity, Detail: purposeDetail(updated)}) {
+	var updated store.Purpose
+	if !s.change(w, r, "purpose "+p.ID, audit.Entry{Action: audit.ActionPurposeChanged, ObjectType: "purpose", ObjectID: p.ID,
+		PurposeID: p.ID, ProcessingActivity: p.ProcessingActivity}, func(tx store.Store, e *audit.Entry) error {
+		var err error
+		updated, err = tx.UpdatePurpose(r.Context(), p)
+		e.Detail = purposeDetail(updated)
+		return err
+	}) {
 		return
 	}
 	writeJSON(w, http.StatusOK, updated)

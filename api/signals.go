@@ -29,13 +29,15 @@ func (s *server) createSignal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor := principal(r)
-	sig, err := s.Store.CreateSignal(r.Context(), store.Signal{Title: req.Title, Description: req.Description,
-		ExternalRef: req.ExternalRef, Team: actor.Team, CreatedBy: actor.User})
-	if err != nil {
-		s.writeStoreError(w, r, "signal", err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionSignalCreated, ObjectType: "signal", ObjectID: sig.ID}) {
+	var sig store.Signal
+	if !s.change(w, r, "signal", audit.Entry{Action: audit.ActionSignalCreated, ObjectType: "signal"},
+		func(tx store.Store, e *audit.Entry) error {
+			var err error
+			sig, err = tx.CreateSignal(r.Context(), store.Signal{Title: req.Title, Description: req.Description,
+				ExternalRef: req.ExternalRef, Team: actor.Team, CreatedBy: actor.User})
+			e.ObjectID = sig.ID
+			return err
+		}) {
 		return
 	}
 	sig.Subjects, sig.Jobs = []store.Subject{}, []store.JobSummary{}
@@ -74,13 +76,13 @@ func (s *server) addSubject(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_subject", err.Error())
 		return
 	}
-	stored, err := s.Store.AddSubject(r.Context(), store.Subject{SignalID: sigID, Type: sub.Type, Value: sub.Value})
-	if err != nil {
-		s.writeStoreError(w, r, "subject", err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionSubjectAdded, ObjectType: "signal", ObjectID: sigID,
-		Detail: sub.String()}) {
+	var stored store.Subject
+	if !s.change(w, r, "subject", audit.Entry{Action: audit.ActionSubjectAdded, ObjectType: "signal", ObjectID: sigID,
+		Detail: sub.String()}, func(tx store.Store, _ *audit.Entry) error {
+		var err error
+		stored, err = tx.AddSubject(r.Context(), store.Subject{SignalID: sigID, Type: sub.Type, Value: sub.Value})
+		return err
+	}) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, stored)

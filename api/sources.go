@@ -186,12 +186,9 @@ func (s *server) updateSource(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", strings.Join(problems, "; "))
 		return
 	}
-	if err := s.Store.PutSourceOverride(r.Context(), o); err != nil {
-		s.writeStoreError(w, r, "source", err)
-		return
-	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionSourceChanged, ObjectType: "source", ObjectID: name,
-		Detail: fmt.Sprintf("enabled=%v rate=%s concurrency=%d", o.Enabled, o.Rate, o.Concurrency)}) {
+	if !s.change(w, r, "source", audit.Entry{Action: audit.ActionSourceChanged, ObjectType: "source", ObjectID: name,
+		Detail: fmt.Sprintf("enabled=%v rate=%s concurrency=%d", o.Enabled, o.Rate, o.Concurrency)},
+		func(tx store.Store, _ *audit.Entry) error { return tx.PutSourceOverride(r.Context(), o) }) {
 		return
 	}
 	updated, err := SourceStatuses(r.Context(), s.Store, []SourceSetting{*setting}, s.Adapters, s.LiveState, time.Now())

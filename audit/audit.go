@@ -29,6 +29,11 @@ const (
 	ActionTokenCreated        = "token.created"
 	ActionTokenRevoked        = "token.revoked"
 	ActionRetentionDeleted    = "retention.deleted"
+	ActionSignalChanged       = "signal.changed"
+	ActionSignalAssigned      = "signal.assigned"
+	ActionSubjectReported     = "subject.reported" // a data-subject report was produced
+	ActionSubjectErased       = "subject.erased"   // a data subject's data was erased
+	ActionLogin               = "auth.login"       // a web session began (token or OIDC)
 )
 
 // Results of an operation.
@@ -86,3 +91,7 @@ func (l *Logger) Record(ctx context.Context, actor Actor, e Entry) (store.AuditE
 	}
 	return entry, nil
 }
+
+// In returns a Logger appending through tx, a Store bound to a transaction
+// by store.Atomic, so that an entry commits with the change it records.
+func (l *Logger) In(tx store.Store) *Logger { return &Logger{store: tx} }

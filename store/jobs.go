@@ -31,8 +31,10 @@ func (s *sqlStore) CreateJob(ctx context.Context, j Job, tasks []Task) (Job, err
 		case err != nil:
 			return fmt.Errorf("creating job: %w", err)
 		}
-		j.Tasks, err = s.insertTasks(ctx, r, j.ID, tasks)
-		return err
+		if j.Tasks, err = s.insertTasks(ctx, r, j.ID, tasks); err != nil {
+			return err
+		}
+		return s.touchSignal(ctx, r, j.SignalID)
 	})
 	if err != nil {
 		return Job{}, err

@@ -17,6 +17,9 @@ var migrationFS embed.FS
 // makes processes that start together take turns; on SQLite a lock file
 // beside the database does.
 func (s *sqlStore) Migrate(ctx context.Context) error {
+	if s.tx != nil {
+		return fmt.Errorf("migrating: %w", errInTx)
+	}
 	if s.lockPath != "" {
 		unlock, err := lockFile(ctx, s.lockPath)
 		if err != nil {

@@ -23,6 +23,9 @@ type sqlStore struct {
 	d  dialect
 	// lockPath is the file Migrate locks on SQLite; empty on PostgreSQL.
 	lockPath string
+	// tx, when set, is the transaction every method of this copy runs in
+	// (see Atomic).
+	tx *sql.Tx
 }
 
 var _ Store = (*sqlStore)(nil)
@@ -99,7 +102,13 @@ func openPostgres(dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
-func (s *sqlStore) Close() error { return s.db.Close() }
+// Close closes the database; a transaction-bound copy (Atomic) refuses.
+func (s *sqlStore) Close() error {
+	if s.tx != nil {
+		return fmt.Errorf("closing the store: %w", errInTx)
+	}
+	return s.db.Close()
+}
 
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
@@ -128,12 +137,21 @@ func (r runner) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return r.q.QueryRowContext(ctx, r.d.rebind(query), args...)
 }
 
-// r runs outside a transaction.
-func (s *sqlStore) r() runner { return runner{d: s.d, q: s.db} }
+// r runs outside a transaction, or inside the one this copy is bound to.
+func (s *sqlStore) r() runner {
+	if s.tx != nil {
+		return runner{d: s.d, q: s.tx}
+	}
+	return runner{d: s.d, q: s.db}
+}
 
 // inTx runs fn in a transaction, committing if it returns nil. On SQLite the
 // pool has one connection, so fn must use only the runner it is given.
 func (s *sqlStore) inTx(ctx context.Context, fn func(r runner) error) error {
+	if s.tx != nil {
+		// Bound to an Atomic transaction: join it; its caller commits.
+		return fn(s.r())
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)

@@ -24,9 +24,12 @@ func (s *sqlStore) CreateSignal(ctx context.Context, sig Signal) (Signal, error)
 		sig.ID = newID()
 	}
 	sig.CreatedAt = now()
-	_, err := s.r().exec(ctx, `INSERT INTO signals (id, title, description, external_ref, team, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		sig.ID, sig.Title, sig.Description, sig.ExternalRef, sig.Team, sig.CreatedBy, s.d.timeArg(sig.CreatedAt))
+	sig.UpdatedAt = sig.CreatedAt
+	sig.Status = SignalOpen
+	_, err := s.r().exec(ctx, `INSERT INTO signals (id, title, description, external_ref, team, created_by, created_at,
+		status, assignee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sig.ID, sig.Title, sig.Description, sig.ExternalRef, sig.Team, sig.CreatedBy, s.d.timeArg(sig.CreatedAt),
+		sig.Status, sig.Assignee, s.d.timeArg(sig.UpdatedAt))
 	if isUnique(err) {
 		return Signal{}, fmt.Errorf("creating signal %s: %w", sig.ID, ErrConflict)
 	}
@@ -39,15 +42,10 @@ func (s *sqlStore) CreateSignal(ctx context.Context, sig Signal) (Signal, error)
 
 func (s *sqlStore) GetSignal(ctx context.Context, id string) (Signal, error) {
 	r := s.r()
-	var sig Signal
-	var created dbTime
-	err := r.row(ctx, `SELECT id, title, description, external_ref, team, created_by, created_at
-		FROM signals WHERE id = ?`, id).
-		Scan(&sig.ID, &sig.Title, &sig.Description, &sig.ExternalRef, &sig.Team, &sig.CreatedBy, &created)
+	sig, err := scanSignal(r.row(ctx, `SELECT `+signalColumns+` FROM signals s WHERE id = ?`, id))
 	if err != nil {
 		return Signal{}, notFound(err, "reading signal")
 	}
-	sig.CreatedAt = created.T
 	if sig.Subjects, err = s.subjects(ctx, r, id); err != nil {
 		return Signal{}, err
 	}
@@ -132,7 +130,34 @@ func (s *sqlStore) AddSubject(ctx context.Context, sub Subject) (Subject, error)
 			return notFound(err, "reading subject")
 		}
 		out.Type, out.CreatedAt = subject.Type(typ), created.T
-		return nil
+		return s.touchSignal(ctx, r, sub.SignalID)
 	})
 	return out, err
+}
+
+// signalColumns are the columns scanSignal reads, for a query over
+// signals aliased s; the last enrichment is the newest job's time.
+const signalColumns = `s.id, s.title, s.description, s.external_ref, s.team, s.created_by, s.created_at,
+	s.status, s.assignee, s.updated_at, s.closed_at,
+	(SELECT MAX(j.created_at) FROM jobs j WHERE j.signal_id = s.id)`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanSignal(row rowScanner) (Signal, error) {
+	var sig Signal
+	var created, updated, closed, enriched dbTime
+	if err := row.Scan(&sig.ID, &sig.Title, &sig.Description, &sig.ExternalRef, &sig.Team, &sig.CreatedBy, &created,
+		&sig.Status, &sig.Assignee, &updated, &closed, &enriched); err != nil {
+		return Signal{}, err
+	}
+	sig.CreatedAt, sig.UpdatedAt, sig.ClosedAt, sig.LastEnrichmentAt = created.T, updated.T, closed.T, enriched.T
+	return sig, nil
+}
+
+// touchSignal records activity on a signal: its retention restarts.
+func (s *sqlStore) touchSignal(ctx context.Context, r runner, id string) error {
+	if _, err := r.exec(ctx, `UPDATE signals SET updated_at = ? WHERE id = ?`, s.d.timeArg(now()), id); err != nil {
+		return fmt.Errorf("touching signal %s: %w", id, err)
+	}
+	return nil
 }

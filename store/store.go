@@ -42,8 +42,42 @@ type Signal struct {
 	Team        string       `json:"team"`
 	CreatedBy   string       `json:"created_by"`
 	CreatedAt   time.Time    `json:"created_at"`
-	Subjects    []Subject    `json:"subjects"`
-	Jobs        []JobSummary `json:"jobs"`
+	// Status is open or closed (SignalOpen, SignalClosed).
+	Status string `json:"status"`
+	// Assignee is the team member a coordinator gave the signal to.
+	Assignee string `json:"assignee"`
+	// UpdatedAt is the last activity (an edit, a subject, an enrichment
+	// request); the signal's own retention period runs from it.
+	UpdatedAt        time.Time    `json:"updated_at"`
+	ClosedAt         time.Time    `json:"closed_at,omitzero"`
+	LastEnrichmentAt time.Time    `json:"last_enrichment_at,omitzero"`
+	Subjects         []Subject    `json:"subjects"`
+	Jobs             []JobSummary `json:"jobs"`
+}
+
+// Signal states.
+const (
+	SignalOpen   = "open"
+	SignalClosed = "closed"
+)
+
+// SignalFilter selects signals for ListSignals; zero fields do not filter.
+type SignalFilter struct {
+	Team     string
+	AnyTeam  bool // ignore Team (retention, auditors)
+	Assignee string
+	Status   string
+	Limit    int // default 50, max 500
+	Offset   int
+}
+
+// SignalChange is an edit of a signal; nil fields stay as they are.
+type SignalChange struct {
+	Title       *string
+	Description *string
+	ExternalRef *string
+	Status      *string
+	Assignee    *string
 }
 
 // Subject is a validated identifier attached to a signal.
@@ -230,6 +264,9 @@ type Store interface {
 	Migrate(ctx context.Context) error
 	Close() error
 	Ping(ctx context.Context) error
+	// Atomic runs fn in one transaction (see store/atomic.go): a change
+	// and its audit entry commit together or not at all.
+	Atomic(ctx context.Context, fn func(tx Store) error) error
 
 	CreateSignal(ctx context.Context, s Signal) (Signal, error)
 	// GetSignal returns the signal with its subjects and job summaries.
@@ -237,6 +274,19 @@ type Store interface {
 	// AddSubject stores a subject; the same (type, value) twice on one
 	// signal returns the existing subject.
 	AddSubject(ctx context.Context, s Subject) (Subject, error)
+	// ListSignals returns one page of signals (without subjects and jobs),
+	// most recently active first, and how many match in all.
+	ListSignals(ctx context.Context, f SignalFilter) ([]Signal, int, error)
+	// UpdateSignal applies a change and returns the signal as stored now;
+	// closing sets closed_at, reopening clears it. ErrNotFound if none.
+	UpdateSignal(ctx context.Context, id string, c SignalChange) (Signal, error)
+	// InactiveSignals returns ids of signals whose last activity is at or
+	// before cutoff, oldest first: their own retention has passed.
+	InactiveSignals(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// PurgeSignal deletes a signal with its subjects, jobs, tasks and
+	// links, and returns the links it deleted (their entities may now be
+	// orphans for the retention sweep).
+	PurgeSignal(ctx context.Context, id string) ([]entity.Link, error)
 
 	CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrConflict if the id exists; stored active, version 1
 	UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrNotFound if it does not; version + 1

@@ -37,7 +37,7 @@ func (p *Processor) fetch(ctx context.Context, w *work, src sources.Source) (*so
 		if d > maxRateWait {
 			return nil, err
 		}
-		if aerr := p.logQuery(ctx, w, audit.ResultFailed, fmt.Sprintf("rate limited; waiting %s: %v", d, err)); aerr != nil {
+		if aerr := p.logQuery(ctx, p.Audit, w, audit.ResultFailed, fmt.Sprintf("rate limited; waiting %s: %v", d, err)); aerr != nil {
 			return nil, aerr
 		}
 		select {

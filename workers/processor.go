@@ -167,38 +167,48 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 		hashes = append(hashes, ev.SHA256)
 	}
 	pipeline.Relate(found, w.task.OriginEntityID)
-	for _, ev := range res.Evidence {
-		if err := p.Store.SaveEvidence(ctx, store.Evidence{
-			SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
-			FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Body: ev.Body,
-		}); err != nil {
-			return nil, fmt.Errorf("saving evidence: %w", err)
-		}
+	// Evidence, entities, links and the query's log line are one write:
+	// the log never names a lookup whose results were not kept, and no
+	// result is kept without its log line. Entities go in id order so two
+	// tasks storing the same entities cannot deadlock on PostgreSQL.
+	order := slices.Clone(found)
+	slices.SortStableFunc(order, func(a, b entity.Entity) int { return strings.Compare(a.ID, b.ID) })
+	var ids []string
+	result := audit.ResultOK
+	if !res.Found {
+		result = audit.ResultEmpty
 	}
-	ids := make([]string, 0, len(found))
-	for _, e := range found {
-		if _, err := p.Store.UpsertEntity(ctx, e); err != nil {
-			return nil, fmt.Errorf("storing entity %s: %w", e.ID, err)
+	err = p.Store.Atomic(ctx, func(tx store.Store) error {
+		ids = ids[:0]
+		for _, ev := range res.Evidence {
+			if err := tx.SaveEvidence(ctx, store.Evidence{
+				SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
+				FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Body: ev.Body,
+			}); err != nil {
+				return fmt.Errorf("saving evidence: %w", err)
+			}
 		}
-		if err := p.Store.Link(ctx, entity.Link{SignalID: w.job.SignalID, EntityID: e.ID,
-			PurposeID: w.job.PurposeID, PurposeVersion: w.purpose.Version, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
-			return nil, fmt.Errorf("linking entity %s: %w", e.ID, err)
+		for _, e := range order {
+			if _, err := tx.UpsertEntity(ctx, e); err != nil {
+				return fmt.Errorf("storing entity %s: %w", e.ID, err)
+			}
+			if err := tx.Link(ctx, entity.Link{SignalID: w.job.SignalID, EntityID: e.ID,
+				PurposeID: w.job.PurposeID, PurposeVersion: w.purpose.Version, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
+				return fmt.Errorf("linking entity %s: %w", e.ID, err)
+			}
+			if !slices.Contains(ids, e.ID) {
+				ids = append(ids, e.ID)
+			}
 		}
-		if !slices.Contains(ids, e.ID) {
-			ids = append(ids, e.ID)
-		}
+		return p.logQuery(ctx, p.Audit.In(tx), w, result, fmt.Sprintf("%d entities; evidence %s", len(ids), strings.Join(hashes, ",")))
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The store has it all now; a failed index write is caught up by the
 	// projector instead of re-asking the source.
 	if err := p.project(ctx, ids); err != nil {
 		w.log.Warn("indexing after store write; the projector will catch up", "err", err)
-	}
-	result := audit.ResultOK
-	if !res.Found {
-		result = audit.ResultEmpty
-	}
-	if err := p.logQuery(ctx, w, result, fmt.Sprintf("%d entities; evidence %s", len(ids), strings.Join(hashes, ","))); err != nil {
-		return nil, err
 	}
 	return found, nil
 }
@@ -222,8 +232,8 @@ func (p *Processor) project(ctx context.Context, ids []string) error {
 	return nil
 }
 
-func (p *Processor) logQuery(ctx context.Context, w *work, result, detail string) error {
-	_, err := p.Audit.Record(ctx, audit.Actor{User: w.job.RequestedBy, Role: "worker", Origin: p.Origin}, audit.Entry{
+func (p *Processor) logQuery(ctx context.Context, al *audit.Logger, w *work, result, detail string) error {
+	_, err := al.Record(ctx, audit.Actor{User: w.job.RequestedBy, Role: "worker", Origin: p.Origin}, audit.Entry{
 		Action: audit.ActionSourceQueried, ObjectType: "task", ObjectID: w.task.ID,
 		PurposeID: w.purpose.ID, ProcessingActivity: w.purpose.ProcessingActivity,
 		Justification: w.job.Justification, Result: result, TraceID: w.job.ID,
@@ -269,7 +279,7 @@ func (p *Processor) fail(ctx context.Context, w *work, cause error) error {
 		status = store.StatusFailed
 		msg = strings.TrimSuffix(cause.Error(), ": "+asynq.SkipRetry.Error())
 	}
-	if err := p.logQuery(ctx, w, audit.ResultFailed, cause.Error()); err != nil {
+	if err := p.logQuery(ctx, p.Audit, w, audit.ResultFailed, cause.Error()); err != nil {
 		w.log.Error("audit write failed", "err", err)
 	}
 	if p.overtaken(ctx, w) {

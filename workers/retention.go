@@ -40,9 +40,10 @@ type SweepResult struct {
 // entity that keeps another link is re-indexed without the expired one.
 //
 // Every deletion is logged as retention.deleted with ids only (signal,
-// entity, evidence hash), never a name or a value. The log line follows the
-// store's commit: what DeleteLinks and DeleteEntities report is what was
-// deleted, so a concurrent sweep or relink is never logged as a deletion.
+// entity, evidence hash), never a name or a value, in the transaction that
+// deletes: what DeleteLinks and DeleteEntities report is what was deleted,
+// so a concurrent sweep or relink is never logged as a deletion, and no
+// deletion commits without its log line.
 // An index failure does not stop the store sweep; it is returned at the
 // end, and the Sweeper drops those entities from the index on its next run.
 func Sweep(ctx context.Context, st store.Store, ix index.Index, al *audit.Logger, now time.Time) (SweepResult, error) {
@@ -83,18 +84,27 @@ func (s *sweep) expiredLinks(ctx context.Context) error {
 		if len(links) == 0 {
 			return nil
 		}
-		deleted, err := s.st.DeleteLinks(ctx, links)
+		var deleted []entity.Link
+		err = s.st.Atomic(ctx, func(tx store.Store) error {
+			var err error
+			if deleted, err = tx.DeleteLinks(ctx, links); err != nil {
+				return err
+			}
+			for _, l := range deleted {
+				if err := s.record(ctx, tx, l.PurposeID, "link", l.SignalID,
+					fmt.Sprintf("entity=%s job=%s expired_at=%s as_of=%s", l.EntityID, l.JobID,
+						l.ExpiresAt.UTC().Format(time.RFC3339), s.now.Format(time.RFC3339))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
 		purposeOf := map[string]string{}
 		var touched []string
 		for _, l := range deleted {
-			if err := s.record(ctx, l.PurposeID, "link", l.SignalID,
-				fmt.Sprintf("entity=%s job=%s expired_at=%s as_of=%s", l.EntityID, l.JobID,
-					l.ExpiresAt.UTC().Format(time.RFC3339), s.now.Format(time.RFC3339))); err != nil {
-				return err
-			}
 			if _, ok := purposeOf[l.EntityID]; !ok {
 				touched = append(touched, l.EntityID)
 			}
@@ -171,23 +181,30 @@ func (s *sweep) purge(ctx context.Context, ids []string, purposeOf map[string]st
 	if len(ids) == 0 {
 		return nil
 	}
-	p, err := s.st.DeleteEntities(ctx, ids)
+	var p store.Purged
+	err := s.st.Atomic(ctx, func(tx store.Store) error {
+		var err error
+		if p, err = tx.DeleteEntities(ctx, ids); err != nil {
+			return err
+		}
+		for _, id := range p.Entities {
+			why := "no link left"
+			if purposeOf[id] != "" {
+				why = "its last link expired"
+			}
+			if err := s.record(ctx, tx, purposeOf[id], "entity", id, why); err != nil {
+				return err
+			}
+		}
+		for _, h := range p.Evidence {
+			if err := s.record(ctx, tx, "", "evidence", h, "no remaining entity names it"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	for _, id := range p.Entities {
-		why := "no link left"
-		if purposeOf[id] != "" {
-			why = "its last link expired"
-		}
-		if err := s.record(ctx, purposeOf[id], "entity", id, why); err != nil {
-			return err
-		}
-	}
-	for _, h := range p.Evidence {
-		if err := s.record(ctx, "", "evidence", h, "no remaining entity names it"); err != nil {
-			return err
-		}
 	}
 	s.res.Entities += len(p.Entities)
 	s.res.Evidence += len(p.Evidence)
@@ -199,24 +216,26 @@ func (s *sweep) purge(ctx context.Context, ids []string, purposeOf map[string]st
 	return nil
 }
 
-// record logs one deletion: ids and the sweep's clock only.
-func (s *sweep) record(ctx context.Context, purposeID, objectType, objectID, detail string) error {
-	_, err := s.al.Record(ctx, s.actor, audit.Entry{Action: audit.ActionRetentionDeleted,
+// record logs one deletion, in the transaction tx that made it: ids and
+// the sweep's clock only.
+func (s *sweep) record(ctx context.Context, tx store.Store, purposeID, objectType, objectID, detail string) error {
+	_, err := s.al.In(tx).Record(ctx, s.actor, audit.Entry{Action: audit.ActionRetentionDeleted,
 		ObjectType: objectType, ObjectID: objectID, PurposeID: purposeID,
-		ProcessingActivity: s.activity(ctx, purposeID), Result: audit.ResultOK, Detail: detail, TraceID: s.trace})
+		ProcessingActivity: s.activity(ctx, tx, purposeID), Result: audit.ResultOK, Detail: detail, TraceID: s.trace})
 	return err
 }
 
 // activity is the purpose's processing activity, for the log; a purpose
 // that cannot be read leaves it empty rather than stopping the sweep.
-func (s *sweep) activity(ctx context.Context, purposeID string) string {
+// st is the transaction the caller is in (SQLite has one connection).
+func (s *sweep) activity(ctx context.Context, st store.Store, purposeID string) string {
 	if purposeID == "" {
 		return ""
 	}
 	if a, ok := s.activities[purposeID]; ok {
 		return a
 	}
-	p, err := s.st.GetPurpose(ctx, purposeID)
+	p, err := st.GetPurpose(ctx, purposeID)
 	if err != nil {
 		return ""
 	}

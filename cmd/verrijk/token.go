@@ -54,20 +54,9 @@ func newTokenCreateCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			token, hash, err := api.NewToken()
+			token, _, err := api.IssueToken(cmd.Context(), st, audit.Actor{User: "cli", Role: "admin", Origin: "verrijk token create"},
+				store.Token{User: user, Role: role, Team: team, ExpiresAt: expiresAt})
 			if err != nil {
-				return err
-			}
-			if err := st.CreateToken(cmd.Context(), store.Token{Hash: hash, User: user, Role: role, Team: team,
-				ExpiresAt: expiresAt}); err != nil {
-				return fmt.Errorf("storing token: %w", err)
-			}
-			detail := "id=" + hash[:12] + " role=" + role + " team=" + team
-			if !expiresAt.IsZero() {
-				detail += " expires=" + expiresAt.Format(time.RFC3339)
-			}
-			if _, err := audit.New(st).Record(cmd.Context(), audit.Actor{User: "cli", Role: "admin", Origin: "verrijk token create"},
-				audit.Entry{Action: audit.ActionTokenCreated, ObjectType: "user", ObjectID: user, Detail: detail}); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stdout, token)
@@ -119,23 +108,11 @@ func newTokenRevokeCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			if err := st.RevokeToken(cmd.Context(), id); errors.Is(err, store.ErrNotFound) {
+			_, err = api.RevokeToken(cmd.Context(), st, audit.Actor{User: "cli", Role: "admin", Origin: "verrijk token revoke"}, id)
+			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("no token with id %q (see verrijk token list)", id)
-			} else if err != nil {
-				return err
 			}
-			// The audit entry names the token's user, so an auditor can
-			// tell whose access ended; the token list is read only for that.
-			user, detail := "", "id="+id
-			if tokens, err := st.ListTokens(cmd.Context()); err == nil {
-				for _, t := range tokens {
-					if t.ID == id {
-						user, detail = t.User, detail+" role="+t.Role+" team="+t.Team
-					}
-				}
-			}
-			if _, err := audit.New(st).Record(cmd.Context(), audit.Actor{User: "cli", Role: "admin", Origin: "verrijk token revoke"},
-				audit.Entry{Action: audit.ActionTokenRevoked, ObjectType: "user", ObjectID: user, Detail: detail}); err != nil {
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stdout, "revoked token %s\n", id)

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditFilters", testAuditFilters},
 		{"TimeRoundTrip", testTimeRoundTrip},
+		{"SignalWorkflow", testSignalWorkflow}, {"PurgeSignal", testPurgeSignal}, {"Atomic", testAtomic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
