@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"verrijk/audit"
 	"verrijk/store"
@@ -65,6 +66,12 @@ func (s *server) authenticate(roles []string, next http.HandlerFunc) http.Handle
 		}
 		tok, err := s.Store.TokenByHash(r.Context(), HashToken(raw))
 		if errors.Is(err, store.ErrNotFound) {
+			if s.authLog.due("failed:"+clientAddr(r), failedAuthEvery, time.Now()) {
+				// Never the token itself; the origin and the route only.
+				_, _ = s.Audit.Record(r.Context(), audit.Actor{User: "unknown", Origin: clientAddr(r)}, audit.Entry{
+					Action: audit.ActionAuthFailed, ObjectType: "route", ObjectID: r.Method + " " + r.URL.Path,
+					Result: audit.ResultDenied, Detail: "unknown, expired or revoked token"})
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="verrijk", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "unknown or revoked token")
 			return
@@ -75,6 +82,13 @@ func (s *server) authenticate(roles []string, next http.HandlerFunc) http.Handle
 		}
 		actor := audit.Actor{User: tok.User, Role: tok.Role, Team: tok.Team, Origin: clientAddr(r)}
 		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, actor))
+		if s.authLog.due("use:"+tok.ID+"@"+actor.Origin, tokenUseEvery, time.Now()) {
+			if _, err := s.Audit.Record(r.Context(), actor, audit.Entry{Action: audit.ActionTokenUsed,
+				ObjectType: "user", ObjectID: tok.User, Detail: "id=" + tok.ID}); err != nil {
+				s.writeStoreError(w, r, "audit entry", err)
+				return
+			}
+		}
 		if !slices.Contains(roles, tok.Role) {
 			// A refusal is itself logged: probing is what an auditor looks for.
 			s.deny(w, r, "route", r.Method+" "+r.URL.Path, "role "+tok.Role+" not allowed on "+r.Pattern,

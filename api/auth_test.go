@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"verrijk/api"
+	"verrijk/audit"
 	"verrijk/store"
 )
 
@@ -95,6 +96,9 @@ func TestRoleMatrix(t *testing.T) {
 		{"PUT", "/api/v1/purposes/" + alleenKvK, map[string]any{"name": "n", "legal_basis": "lb", "retention": "P1D", "allowed_sources": []string{"kvk"}}, admin},
 		{"GET", "/api/v1/audit", nil, auditor},
 		{"GET", "/api/v1/audit/verify", nil, auditor},
+		{"GET", "/api/v1/subjects/report?subject=kvk:68750110", nil, auditor},
+		{"POST", "/api/v1/subjects/erasure", map[string]string{"subject": "kvk:11111111", "reason": "r"}, auditor},
+		{"GET", "/api/v1/retention", nil, auditor},
 		{"GET", "/api/v1/sources", nil, admin},
 		{"PUT", "/api/v1/sources/kvk", map[string]any{"enabled": true}, admin},
 	}
@@ -276,6 +280,45 @@ func TestSecurityHeaders(t *testing.T) {
 			if got := r.header.Get(k); got != v {
 				t.Errorf("%s %s (%d): %s = %q, want %q", c.method, c.path, r.status, k, got, v)
 			}
+		}
+	}
+}
+
+// TestTokenUseLogged: a token's use is logged once per origin and hour, a
+// bad token once per origin and minute, never with the token itself.
+func TestTokenUseLogged(t *testing.T) {
+	f := newFixture(t)
+	for range 3 {
+		f.call(api.RoleAnalyst, "GET", "/api/v1/purposes", nil, http.StatusOK)
+	}
+	used := f.auditEntries(audit.ActionTokenUsed)
+	n := 0
+	for _, e := range used {
+		if e.ActorUser == analystUser {
+			n++
+			if e.ObjectID != analystUser || !strings.HasPrefix(e.Detail, "id=") || e.Origin == "" {
+				t.Errorf("token use logged as %+v", e)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("analyst's token use logged %d times in three calls, want once", n)
+	}
+	bad := "vrk_" + strings.Repeat("x", 43)
+	for range 3 {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/purposes", nil)
+		req.Header.Set("Authorization", "Bearer "+bad)
+		if r := f.send(req); r.status != http.StatusUnauthorized {
+			t.Fatalf("bad token: %d", r.status)
+		}
+	}
+	failed := f.auditEntries(audit.ActionAuthFailed)
+	if len(failed) != 1 || failed[0].Result != audit.ResultDenied || failed[0].ObjectID != "GET /api/v1/purposes" {
+		t.Fatalf("failed logins logged as %+v, want one denied entry", failed)
+	}
+	for _, e := range append(used, failed...) {
+		if strings.Contains(e.Detail+e.ObjectID+e.Justification, "vrk_") {
+			t.Errorf("a token in the log: %+v", e)
 		}
 	}
 }

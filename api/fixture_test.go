@@ -19,6 +19,7 @@ import (
 	"verrijk/audit"
 	bleveindex "verrijk/index/bleve"
 	"verrijk/pipeline/subject"
+	"verrijk/retention"
 	"verrijk/sources"
 	"verrijk/store"
 )
@@ -154,6 +155,8 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 		// rdw stands in for a source with criminal-offence data here.
 		CriminalOffenceSources: []string{"rdw"},
 		MaxDepth:               2,
+		SignalPeriod:           retention.Period{Years: 2},
+		PseudonymKey:           []byte("fixture-pseudonym-key-0123"),
 		Adapters: map[string]sources.Source{
 			"kvk": fakeSource{"kvk", []subject.Type{subject.KvK, subject.Vestiging, subject.RSIN, subject.Name, subject.Address}},
 			"bag": fakeSource{"bag", []subject.Type{subject.Address}},

@@ -81,3 +81,9 @@ func (p *Period) UnmarshalText(b []byte) error {
 	*p = v
 	return nil
 }
+
+// Negate returns -p, so that p.Negate().AddTo(now) is the moment from
+// which p has passed by now (a cut-off for "older than p").
+func (p Period) Negate() Period {
+	return Period{Years: -p.Years, Months: -p.Months, Days: -p.Days, Time: -p.Time}
+}

@@ -107,6 +107,20 @@ func (s *sqlStore) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 	if f.AfterSeq > 0 {
 		add("seq > ?", f.AfterSeq)
 	}
+	if len(f.Mentions) > 0 {
+		var or []string
+		for _, m := range f.Mentions {
+			if m == "" {
+				continue
+			}
+			or = append(or, "object_id = ?", `detail LIKE ? ESCAPE '\'`)
+			args = append(args, m, "%"+escapeLike(m)+"%")
+		}
+		if len(or) == 0 {
+			return []AuditEntry{}, nil
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -140,4 +154,9 @@ func (s *sqlStore) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 		return nil, fmt.Errorf("listing audit entries: %w", err)
 	}
 	return out, nil
+}
+
+// escapeLike escapes LIKE wildcards so that s matches only itself.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

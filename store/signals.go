@@ -56,8 +56,13 @@ func (s *sqlStore) GetSignal(ctx context.Context, id string) (Signal, error) {
 }
 
 func (s *sqlStore) subjects(ctx context.Context, r runner, signalID string) ([]Subject, error) {
-	rows, err := r.query(ctx, `SELECT id, signal_id, type, value, created_at FROM subjects
-		WHERE signal_id = ? ORDER BY created_at, id`, signalID)
+	return querySubjects(ctx, r, `signal_id = ? ORDER BY created_at, id`, signalID)
+}
+
+// querySubjects reads the subjects matching where (which may end in an
+// ORDER BY).
+func querySubjects(ctx context.Context, r runner, where string, args ...any) ([]Subject, error) {
+	rows, err := r.query(ctx, `SELECT id, signal_id, type, value, created_at FROM subjects WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading subjects: %w", err)
 	}

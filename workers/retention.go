@@ -12,6 +12,7 @@ import (
 	"verrijk/audit"
 	"verrijk/index"
 	"verrijk/pipeline/entity"
+	"verrijk/retention"
 	"verrijk/store"
 )
 
@@ -28,6 +29,7 @@ type SweepResult struct {
 	Links       int `json:"links"`
 	Entities    int `json:"entities"`
 	Evidence    int `json:"evidence"`
+	Signals     int `json:"signals"`     // closed and purged after retention.signal_period without activity
 	Reprojected int `json:"reprojected"` // kept entities re-indexed without the expired link
 	// IndexSkipped is set when the sweep ran without the index; the
 	// process that owns it drops the deleted entities later (Sweeper).
@@ -46,12 +48,15 @@ type SweepResult struct {
 // deletion commits without its log line.
 // An index failure does not stop the store sweep; it is returned at the
 // end, and the Sweeper drops those entities from the index on its next run.
-func Sweep(ctx context.Context, st store.Store, ix index.Index, al *audit.Logger, now time.Time) (SweepResult, error) {
+func Sweep(ctx context.Context, st store.Store, ix index.Index, al *audit.Logger, now time.Time, pol Policy) (SweepResult, error) {
 	host, _ := os.Hostname()
-	s := &sweep{st: st, ix: ix, al: al, now: now.UTC(), trace: newSweepID(),
+	s := &sweep{st: st, ix: ix, al: al, now: now.UTC(), trace: newSweepID(), pol: pol,
 		actor:      audit.Actor{User: "system", Role: "retention", Origin: fmt.Sprintf("retention:%s/%d", host, os.Getpid())},
 		activities: map[string]string{}}
 	s.res.IndexSkipped = ix == nil
+	if err := s.inactiveSignals(ctx); err != nil {
+		return s.res, err
+	}
 	if err := s.expiredLinks(ctx); err != nil {
 		return s.res, err
 	}
@@ -61,7 +66,15 @@ func Sweep(ctx context.Context, st store.Store, ix index.Index, al *audit.Logger
 	return s.res, errors.Join(s.indexErrs...)
 }
 
+// Policy is what the sweep removes besides expired links.
+type Policy struct {
+	// SignalPeriod: a signal without activity for this long is closed
+	// and purged (retention.signal_period). Zero keeps signals.
+	SignalPeriod retention.Period
+}
+
 type sweep struct {
+	pol        Policy
 	st         store.Store
 	ix         index.Index
 	al         *audit.Logger
@@ -71,6 +84,66 @@ type sweep struct {
 	activities map[string]string // purpose id → processing activity
 	res        SweepResult
 	indexErrs  []error
+}
+
+// inactiveSignals closes and purges the signals whose own retention has
+// passed, batch by batch: each signal goes with its subjects, jobs, tasks
+// and links in one transaction with its log lines; the entities it leaves
+// without a link go after.
+func (s *sweep) inactiveSignals(ctx context.Context) error {
+	if s.pol.SignalPeriod.IsZero() {
+		return nil
+	}
+	cutoff := s.pol.SignalPeriod.Negate().AddTo(s.now)
+	for {
+		ids, err := s.st.InactiveSignals(ctx, cutoff, sweepBatch)
+		if err != nil {
+			return err
+		}
+		purposeOf := map[string]string{}
+		var touched []string
+		for _, id := range ids {
+			var links []entity.Link
+			err := s.st.Atomic(ctx, func(tx store.Store) error {
+				var err error
+				if links, err = tx.PurgeSignal(ctx, id); err != nil {
+					return err
+				}
+				if err := s.record(ctx, tx, "", "signal", id, fmt.Sprintf(
+					"closed and purged: no activity since before %s (retention.signal_period %s); %d links, its subjects and jobs",
+					cutoff.Format(time.RFC3339), s.pol.SignalPeriod, len(links))); err != nil {
+					return err
+				}
+				for _, l := range links {
+					if err := s.record(ctx, tx, l.PurposeID, "link", l.SignalID,
+						fmt.Sprintf("entity=%s job=%s signal purged as_of=%s", l.EntityID, l.JobID, s.now.Format(time.RFC3339))); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if errors.Is(err, store.ErrNotFound) {
+				continue // purged meanwhile by another sweep
+			}
+			if err != nil {
+				return err
+			}
+			s.res.Signals++
+			s.res.Links += len(links)
+			for _, l := range links {
+				if _, ok := purposeOf[l.EntityID]; !ok {
+					touched = append(touched, l.EntityID)
+				}
+				purposeOf[l.EntityID] = l.PurposeID
+			}
+		}
+		if err := s.settle(ctx, touched, purposeOf); err != nil {
+			return err
+		}
+		if len(ids) < sweepBatch {
+			return nil
+		}
+	}
 }
 
 // expiredLinks deletes expired links batch by batch; the entities they

@@ -35,10 +35,16 @@ type Sweeper struct {
 	Audit *audit.Logger
 	Log   *slog.Logger
 	Now   func() time.Time // default time.Now
+	// Policy is what the sweep removes besides expired links.
+	Policy Policy
 
 	mu   sync.Mutex
-	seen int64 // last retention.deleted entry the index has followed
+	seen map[string]int64 // per followed action, the last entry the index has followed
 }
+
+// deletionActions are the log entries whose entities the index follows:
+// retention deletions and data-subject erasures.
+var deletionActions = []string{audit.ActionRetentionDeleted, audit.ActionSubjectErased}
 
 // RunOnce sweeps as of now and brings the index up to date with every
 // deletion logged since the last run (since the start of the log, the
@@ -54,7 +60,7 @@ func (s *Sweeper) RunOnce(ctx context.Context) (SweepResult, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	res, err := Sweep(ctx, s.Store, s.Index, s.Audit, now())
+	res, err := Sweep(ctx, s.Store, s.Index, s.Audit, now(), s.Policy)
 	if err != nil {
 		// An index failure leaves the store swept; followDeletions below
 		// retries the index from the log.
@@ -69,19 +75,35 @@ func (s *Sweeper) RunOnce(ctx context.Context) (SweepResult, error) {
 	return res, ferr
 }
 
-// followDeletions reads the retention.deleted entries after s.seen and, for
-// each entity named, drops it from the index or, when the store has it
-// again (the same id enriched anew since), re-indexes the stored copy.
+// followDeletions reads the deletion entries (deletionActions) not
+// followed yet and, for each entity named, drops it from the index or,
+// when the store has it again (the same id enriched anew since),
+// re-indexes the stored copy.
 func (s *Sweeper) followDeletions(ctx context.Context) (int, error) {
 	if s.Index == nil {
 		return 0, nil
 	}
+	if s.seen == nil {
+		s.seen = map[string]int64{}
+	}
+	total := 0
+	for _, action := range deletionActions {
+		n, err := s.follow(ctx, action)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (s *Sweeper) follow(ctx context.Context, action string) (int, error) {
 	const page = 1000
 	total := 0
 	for {
-		entries, err := s.Store.ListAudit(ctx, store.AuditFilter{Action: audit.ActionRetentionDeleted, AfterSeq: s.seen, Limit: page})
+		entries, err := s.Store.ListAudit(ctx, store.AuditFilter{Action: action, AfterSeq: s.seen[action], Limit: page})
 		if err != nil {
-			return total, fmt.Errorf("reading retention entries: %w", err)
+			return total, fmt.Errorf("reading %s entries: %w", action, err)
 		}
 		var ids []string
 		for _, e := range entries {
@@ -96,7 +118,7 @@ func (s *Sweeper) followDeletions(ctx context.Context) (int, error) {
 		}
 		total += len(ids)
 		if len(entries) > 0 {
-			s.seen = entries[len(entries)-1].Seq
+			s.seen[action] = entries[len(entries)-1].Seq
 		}
 		if len(entries) < page {
 			return total, nil

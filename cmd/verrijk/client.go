@@ -57,17 +57,32 @@ func (e *apiError) Error() string {
 
 // do sends a JSON request and decodes a JSON answer into out (if non-nil).
 func (c *apiClient) do(ctx context.Context, method, path string, body, out any) error {
+	data, err := c.send(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("decoding answer of %s %s: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+// send sends a request (body as JSON, if non-nil) and returns the answer's
+// body; an error status becomes an *apiError.
+func (c *apiClient) send(ctx context.Context, method, path string, body any) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -76,26 +91,21 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("calling verrijk at %s: %w", c.base, err)
+		return nil, fmt.Errorf("calling verrijk at %s: %w", c.base, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return fmt.Errorf("reading answer: %w", err)
+		return nil, fmt.Errorf("reading answer: %w", err)
 	}
 	if resp.StatusCode >= 300 {
 		var eb struct {
 			Error struct{ Code, Message string } `json:"error"`
 		}
 		_ = json.Unmarshal(data, &eb)
-		return &apiError{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		return nil, &apiError{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
 	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("decoding answer of %s %s: %w", method, path, err)
-		}
-	}
-	return nil
+	return data, nil
 }
 
 func envOr(key, def string) string {

@@ -16,6 +16,7 @@ import (
 	"verrijk/config"
 	"verrijk/index"
 	bleveindex "verrijk/index/bleve"
+	"verrijk/retention"
 	"verrijk/workers"
 )
 
@@ -72,7 +73,11 @@ func runRetention(ctx context.Context, cfg *config.Config, g *globals, now time.
 	if ix != nil {
 		defer ix.Close()
 	}
-	res, err := workers.Sweep(ctx, st, ix, audit.New(st), now)
+	pol, err := sweepPolicy(cfg)
+	if err != nil {
+		return err
+	}
+	res, err := workers.Sweep(ctx, st, ix, audit.New(st), now, pol)
 	if asJSON {
 		out := struct {
 			workers.SweepResult
@@ -83,8 +88,8 @@ func runRetention(ctx context.Context, cfg *config.Config, g *globals, now time.
 			return jerr
 		}
 	} else {
-		fmt.Fprintf(g.stdout, "retention sweep as of %s: deleted %d links, %d entities, %d evidence; re-indexed %d\n",
-			now.UTC().Format(time.RFC3339), res.Links, res.Entities, res.Evidence, res.Reprojected)
+		fmt.Fprintf(g.stdout, "retention sweep as of %s: purged %d signals; deleted %d links, %d entities, %d evidence; re-indexed %d\n",
+			now.UTC().Format(time.RFC3339), res.Signals, res.Links, res.Entities, res.Evidence, res.Reprojected)
 		if why != "" {
 			fmt.Fprintf(g.stdout, "index not swept: %s; the serve process that holds it drops the deleted entities "+
 				"from it at its next sweep (daily, and when it starts)\n", why)
@@ -99,7 +104,14 @@ func runRetention(ctx context.Context, cfg *config.Config, g *globals, now time.
 // openSweepIndex opens the embedded index when this process can have it;
 // otherwise it returns nil and why, and the sweep leaves the index to serve.
 func openSweepIndex(ctx context.Context, cfg *config.Config) (index.Index, string) {
-	if b := cfg.Index.Backend; b != "" && b != "bleve" {
+	if b := cfg.Index.Backend; b == "elasticsearch" {
+		// A shared cluster: no other process holds it.
+		ix, err := openESIndex(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return nil, err.Error()
+		}
+		return ix, ""
+	} else if b != "" && b != "bleve" {
 		return nil, fmt.Sprintf("index.backend %q is not available in this build", b)
 	}
 	path := filepath.Join(cfg.DataDir, "index.bleve")
@@ -144,7 +156,11 @@ func openSweepIndex(ctx context.Context, cfg *config.Config) (index.Index, strin
 // handles (in production mode the workers never take it, as they cannot
 // reach the embedded index). The returned function stops it all.
 func startRetention(ctx context.Context, rt *runtime, log *slog.Logger) (func(), error) {
-	sw := &workers.Sweeper{Store: rt.store, Index: rt.index, Audit: rt.audit, Log: log}
+	pol, err := sweepPolicy(rt.cfg)
+	if err != nil {
+		return nil, err
+	}
+	sw := &workers.Sweeper{Store: rt.store, Index: rt.index, Audit: rt.audit, Log: log, Policy: pol}
 	srv, mux := workers.NewMaintenanceServer(rt.redisOpt, sw, log)
 	if err := srv.Start(mux); err != nil {
 		return nil, fmt.Errorf("starting the maintenance worker: %w", err)
@@ -171,4 +187,13 @@ func startRetention(ctx context.Context, rt *runtime, log *slog.Logger) (func(),
 		sch.Shutdown()
 		srv.Shutdown()
 	}, nil
+}
+
+// sweepPolicy reads what the sweep removes besides expired links.
+func sweepPolicy(cfg *config.Config) (workers.Policy, error) {
+	p, err := retention.Parse(cfg.Retention.SignalPeriod)
+	if err != nil {
+		return workers.Policy{}, fmt.Errorf("retention.signal_period: %w", err)
+	}
+	return workers.Policy{SignalPeriod: p}, nil
 }

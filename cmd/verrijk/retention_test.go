@@ -14,7 +14,9 @@ import (
 // entities from its index when it starts again, and the audit chain, with
 // its retention.deleted entries, still verifies.
 func TestRetentionEndToEnd(t *testing.T) {
-	d := newDeployment(t, "", 0)
+	// The signal's own period is longer than its purpose's: first the
+	// links expire, then (at the end) the signal itself goes.
+	d := newDeployment(t, "retention: {signal_period: P5Y}\n", 0)
 	analyst := caller{t, d.base, d.token("anna", "analyst")}
 	auditor := caller{t, d.base, d.token("fg", "auditor")}
 
@@ -113,6 +115,20 @@ func TestRetentionEndToEnd(t *testing.T) {
 	}
 	if out, errOut, code := run(t, nil, "audit", "verify", "--config", d.config); code != 0 {
 		t.Errorf("verrijk audit verify: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Six years on the signal's own period (P5Y) has passed: it is closed
+	// and purged, and the chain still verifies.
+	much := time.Now().AddDate(6, 0, 0).UTC().Format(time.RFC3339)
+	out, errOut, code = run(t, nil, "retention", "run", "--now", much, "--config", d.config)
+	if code != 0 || !strings.Contains(out, "purged 1 signals") {
+		t.Fatalf("verrijk retention run (signal period): exit %d\n%s%s", code, out, errOut)
+	}
+	if status, body := analyst.call("GET", "/api/v1/signals/"+sig.ID, nil, nil); status != 404 {
+		t.Errorf("signal after its own period: %d %s, want 404", status, body)
+	}
+	if out, errOut, code := run(t, nil, "audit", "verify", "--config", d.config); code != 0 {
+		t.Errorf("verrijk audit verify after the signal purge: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
