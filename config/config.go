@@ -24,6 +24,9 @@ type Config struct {
 	Enrichment Enrichment        `koanf:"enrichment"`
 	Log        Log               `koanf:"log"`
 	Audit      Audit             `koanf:"audit"`
+	Retention  Retention         `koanf:"retention"`
+	Auth       Auth              `koanf:"auth"`
+	Indicators Indicators        `koanf:"indicators"`
 	// BootstrapPurposes are seeded into the store on first start.
 	BootstrapPurposes []Purpose `koanf:"bootstrap_purposes"`
 }
@@ -31,6 +34,10 @@ type Config struct {
 // Server is the HTTP listener.
 type Server struct {
 	Addr string `koanf:"addr"` // host:port; default "127.0.0.1:8080"
+	// SecureCookies marks the web UI's cookies Secure even when the request
+	// reached verrijk over plain HTTP (behind a TLS-terminating proxy).
+	// Default false: Secure only on TLS requests.
+	SecureCookies bool `koanf:"secure_cookies"`
 }
 
 // Queue selects the Asynq backend.
@@ -54,9 +61,14 @@ type Index struct {
 
 // Elasticsearch is used when Index.Backend is "elasticsearch".
 type Elasticsearch struct {
-	Addresses   []string `koanf:"addresses"`    // required with backend elasticsearch
-	APIKey      string   `koanf:"api_key"`      // optional
-	IndexPrefix string   `koanf:"index_prefix"` // default "verrijk"
+	Addresses []string `koanf:"addresses"` // required with backend elasticsearch
+	APIKey    string   `koanf:"api_key"`   // optional; the encoded form; takes precedence over username/password
+	Username  string   `koanf:"username"`  // optional basic auth
+	Password  string   `koanf:"password"`  // with username; use ${ENV_VAR}
+	// CAFile is a PEM file with the CA that signed the cluster's
+	// certificate; only it is trusted then. Default "": the system roots.
+	CAFile      string `koanf:"ca_file"`
+	IndexPrefix string `koanf:"index_prefix"` // default "verrijk"
 }
 
 // Egress configures the only way out to the internet; see package egress.
@@ -66,6 +78,10 @@ type Egress struct {
 	AllowPrivateNetworks bool     `koanf:"allow_private_networks"` // default false: SSRF guard on
 	MaxResponseBytes     int64    `koanf:"max_response_bytes"`     // default 10485760 (10 MiB)
 	CAFiles              []string `koanf:"ca_files"`               // extra trusted PEM files
+	// AllowCIDRs opens the SSRF guard for these networks only, e.g.
+	// [10.20.0.0/24] for a lab's replay servers; the rest stays refused.
+	// CIDR notation without host bits. Default none.
+	AllowCIDRs []string `koanf:"allow_cidrs"`
 }
 
 // Source is one adapter's settings. Keys marked "<name> only" are an error
@@ -81,8 +97,9 @@ type Source struct {
 	// disables caching. Default 1h; kvk 24h, because profile calls cost
 	// money per call.
 	CacheTTL time.Duration `koanf:"cache_ttl"`
-	// MaxPages is how many Zoeken result pages one lookup reads, 1..10.
-	// kvk only; default 1.
+	// MaxPages is how many Zoeken result pages one lookup reads, 1..10
+	// (kvk; default 1), or how many pages one crawl fetches, 1..200
+	// (website; default 20). kvk and website only.
 	MaxPages int `koanf:"max_pages"`
 	// MinScore drops matches scoring below it, (0, 1]. opensanctions only;
 	// default 0.7.
@@ -101,6 +118,28 @@ type Source struct {
 	// default none. A list, not a map: the only map in Config is sources.
 	// Like bootstrap_purposes it can only be set in a file.
 	TLDServers []TLDServer `koanf:"tld_servers"`
+	// Proxy overrides egress.proxy for this source: an http://, https://,
+	// socks5:// or socks5h:// URL, or "direct" to bypass egress.proxy.
+	// Every source; default "" (egress.proxy).
+	Proxy string `koanf:"proxy"`
+	// MaxDepth is how many links deep a crawl follows from its start page,
+	// 1..5. website only; default 2.
+	MaxDepth int `koanf:"max_depth"`
+	// RespectRobots honours robots.txt. website only; default true.
+	RespectRobots bool `koanf:"respect_robots"`
+	// Delay is the pause between two requests to one host, 0s..1m.
+	// website only; default 1s (0s for tests against a local replay).
+	Delay time.Duration `koanf:"delay"`
+	// Platforms override the site one platform's profiles are read from,
+	// e.g. to point at a local replay. social only; default none (the
+	// public sites). A list, like tld_servers, and file only.
+	Platforms []Platform `koanf:"platforms"`
+}
+
+// Platform is the site of one social platform's public profiles.
+type Platform struct {
+	Name    string `koanf:"name"`     // facebook, instagram, linkedin, tiktok, x or youtube
+	BaseURL string `koanf:"base_url"` // http(s) URL; the profile path is appended
 }
 
 // TLDServer is the RDAP server of one top-level domain.
@@ -114,12 +153,46 @@ type Enrichment struct {
 	MaxDepth int `koanf:"max_depth"` // 0..5; default 1
 }
 
+// Retention configures what the retention sweep removes besides expired
+// links (those follow their purpose's retention period).
+type Retention struct {
+	// SignalPeriod is how long a signal is kept after its last activity
+	// (an edit, a subject, an enrichment request), as an ISO 8601
+	// duration; then the sweep closes and purges it. Default P2Y.
+	SignalPeriod string `koanf:"signal_period"`
+}
+
 // Audit configures the processing log's export.
 type Audit struct {
 	// PseudonymKey keys the HMAC that pseudonymises data-subject ids in the
 	// Logboek Dataverwerkingen export; use ${ENV}. Empty: a random key per
 	// process, so pseudonyms are stable only within one run. Default "".
 	PseudonymKey string `koanf:"pseudonym_key"`
+}
+
+// Auth configures how people log in to the web UI besides API tokens.
+type Auth struct {
+	OIDC OIDC `koanf:"oidc"`
+}
+
+// OIDC is single sign-on with an OpenID Connect provider (authorization
+// code flow with PKCE). Empty Issuer: OIDC login is off.
+type OIDC struct {
+	Issuer       string `koanf:"issuer"`        // https URL of the provider; default ""
+	ClientID     string `koanf:"client_id"`     // required with issuer
+	ClientSecret string `koanf:"client_secret"` // use ${ENV_VAR}; empty for a public client
+	RedirectURL  string `koanf:"redirect_url"`  // https://host/oidc/callback; required with issuer
+	RoleClaim    string `koanf:"role_claim"`    // ID token claim holding the role; default "verrijk_role"
+	TeamClaim    string `koanf:"team_claim"`    // ID token claim holding the team; default "verrijk_team"
+}
+
+// Indicators configures the indicator rules (package indicators).
+type Indicators struct {
+	// RulesFile is the YAML file of indicator rules, read at start-up and
+	// followed for changes; relative paths start at the working directory.
+	// Default "configs/indicators.yaml"; when that default is absent, the
+	// rules built into the binary are used.
+	RulesFile string `koanf:"rules_file"`
 }
 
 // Log configures the process logger.
@@ -156,10 +229,14 @@ func Default() *Config {
 		Egress:     Egress{MaxResponseBytes: 10 << 20},
 		Sources:    make(map[string]Source, len(knownSources)),
 		Enrichment: Enrichment{MaxDepth: 1},
+		Retention:  Retention{SignalPeriod: "P2Y"},
 		Log:        Log{Level: "info", Format: "text"},
+		Auth:       Auth{OIDC: OIDC{RoleClaim: "verrijk_role", TeamClaim: "verrijk_team"}},
+		Indicators: Indicators{RulesFile: "configs/indicators.yaml"},
 	}
 	for name, s := range knownSources {
 		s.TLDServers = slices.Clone(s.TLDServers)
+		s.Platforms = slices.Clone(s.Platforms)
 		c.Sources[name] = s
 	}
 	return c

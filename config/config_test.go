@@ -68,7 +68,7 @@ func TestLoadUnknownKeys(t *testing.T) {
 		{name: "in purpose", yaml: "bootstrap_purposes:\n  - id: ab\n    retension: P1Y\n", err: `config: unknown key "bootstrap_purposes[0].retension"`},
 		{name: "dotted key is not a path", yaml: "server.addr: 127.0.0.1:1\n", err: `config: unknown key "server.addr"`},
 		{name: "every problem reported", yaml: "server:\n  adress: x\nqueue:\n  url: y\n", err: `unknown key "queue.url"`},
-		{name: "unknown source", yaml: "sources:\n  kvkk:\n    rate: 1/s\n", err: `config: sources.kvkk: unknown source (known: bag, bekendmakingen, kvk, opensanctions, rdap, rdw, wayback)`},
+		{name: "unknown source", yaml: "sources:\n  kvkk:\n    rate: 1/s\n", err: `config: sources.kvkk: unknown source (known: bag, bekendmakingen, kvk, opensanctions, rdap, rdw, social, wayback, website)`},
 		{name: "mapping expected", yaml: "server: 127.0.0.1:1\n", err: `config: server: must be a mapping`},
 		{name: "list expected", yaml: "bootstrap_purposes: {id: x}\n", err: `bootstrap_purposes: must be a list`},
 		{name: "single value expected", yaml: "data_dir: [a, b]\n", err: `data_dir: must be a single value`},
@@ -112,7 +112,7 @@ func TestLoadBadValues(t *testing.T) {
 		{name: "purpose name", yaml: strings.Replace(purpose(""), "name: N", `name: ""`, 1), err: `bootstrap_purposes[0].name: must not be empty`},
 		{name: "purpose legal basis", yaml: strings.Replace(purpose(""), "legal_basis: L", `legal_basis: " "`, 1), err: `bootstrap_purposes[0].legal_basis: must not be empty`},
 		{name: "purpose retention", yaml: strings.Replace(purpose(""), "P1Y", "one year", 1), err: `bootstrap_purposes[0].retention:`},
-		{name: "purpose source", yaml: strings.Replace(purpose(""), "[kvk]", "[kvk, website]", 1), err: `bootstrap_purposes[0].allowed_sources[1]: unknown source "website"`},
+		{name: "purpose source", yaml: strings.Replace(purpose(""), "[kvk]", "[kvk, webcrawler]", 1), err: `bootstrap_purposes[0].allowed_sources[1]: unknown source "webcrawler"`},
 		{name: "purpose duplicate", yaml: purpose("") + "  - {id: ondermijning, name: N, legal_basis: L, retention: P1Y}\n", err: `bootstrap_purposes[1].id: "ondermijning" is used by an earlier purpose`},
 	})
 }
@@ -210,7 +210,7 @@ func TestLoadEnv(t *testing.T) {
 			}
 		}},
 		{name: "unrelated variables ignored", env: []string{
-			"VERRIJK_TOKEN=abc", "VERRIJK_TEST_REDIS=1", "VERRIJK_SOURCES_WEBSITE_RATE=x", "HOME=/root", "NOEQUALS",
+			"VERRIJK_TOKEN=abc", "VERRIJK_TEST_REDIS=1", "VERRIJK_SOURCES_WEBCRAWLER_RATE=x", "HOME=/root", "NOEQUALS",
 		}, check: func(t *testing.T, c *Config) {
 			if !reflect.DeepEqual(c, Default()) {
 				t.Fatalf("got %+v, want defaults", c)
@@ -277,6 +277,7 @@ func TestReferenceFileListsEveryKey(t *testing.T) {
 	}
 	paths := leafPathSet()
 	paths["sources.rdap.tld_servers"] = nil // a list of structs: no leaf, still a key
+	paths["sources.social.platforms"] = nil
 	for path := range paths {
 		parts := strings.Split(path, ".")
 		if len(parts) == 3 && parts[0] == "sources" && !keyApplies(parts[1], parts[2]) {
@@ -332,7 +333,7 @@ func leafPathSet() map[string]reflect.Type {
 // configEnv holds every secret the example configs reference.
 var configEnv = []string{
 	"REDIS_PASSWORD=r", "VERRIJK_PG_PASSWORD=p", "ES_API_KEY=e", "KVK_API_KEY=k",
-	"RDW_APP_TOKEN=rdw", "OPENSANCTIONS_API_KEY=os",
+	"RDW_APP_TOKEN=rdw", "OPENSANCTIONS_API_KEY=os", "ELASTIC_PASSWORD=es",
 }
 
 // offlineSampleFile is the data_file of configs/offline-test.yaml, relative
@@ -367,6 +368,9 @@ func TestEveryConfigFileLoads(t *testing.T) {
 		t.Fatalf("configs: %v %v", files, err)
 	}
 	for _, f := range files {
+		if filepath.Base(f) == "indicators.yaml" {
+			continue // indicator rules, not a configuration: package indicators loads and tests it
+		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			if _, err := Load(f, configEnv); err != nil {
 				t.Fatal(err)
@@ -436,13 +440,13 @@ func checkOfflineConfig(t *testing.T, off *Config) {
 		LegalBasis:          "AVG art. 6(1)(e) and art. 10; UAVG art. 33; Gemeentewet art. 172 (openbare orde)",
 		ProcessingActivity:  "https://register.example-gemeente.nl/verwerkingen/ondermijning",
 		Retention:           "P1Y",
-		AllowedSources:      []string{"kvk", "bag", "rdw", "bekendmakingen", "rdap", "wayback", "opensanctions"},
+		AllowedSources:      []string{"kvk", "bag", "rdw", "bekendmakingen", "rdap", "wayback", "opensanctions", "website", "social"},
 		CriminalOffenceData: true,
 	}
 	if !off.Egress.AllowPrivateNetworks || len(off.BootstrapPurposes) != 1 || !reflect.DeepEqual(off.BootstrapPurposes[0], want) {
 		t.Errorf("offline-test.yaml: %+v", off)
 	}
-	for i, name := range want.AllowedSources {
+	for i, name := range want.AllowedSources[:7] { // the sources with a base_url
 		s := off.Sources[name]
 		url := fmt.Sprintf("http://127.0.0.1:%d", 18081+i)
 		if name == "bekendmakingen" {
@@ -454,6 +458,12 @@ func checkOfflineConfig(t *testing.T, off *Config) {
 	}
 	if got := off.Sources["rdap"].BootstrapURL; got != "http://127.0.0.1:18085/bootstrap/dns.json" {
 		t.Errorf("rdap bootstrap_url = %q", got)
+	}
+	if w := off.Sources["website"]; w.Proxy != "http://127.0.0.1:18088" || w.Delay != 0 || !w.Enabled {
+		t.Errorf("offline-test.yaml website = %+v", w)
+	}
+	if p := off.Sources["social"].AdapterConfig().Platforms; len(p) != 6 || p["x"] != "http://127.0.0.1:18089/x" {
+		t.Errorf("offline-test.yaml social platforms = %v", p)
 	}
 	if got := off.Sources["opensanctions"].DataFile; got != "./"+offlineSampleFile {
 		t.Errorf("opensanctions data_file = %q", got)
@@ -486,7 +496,7 @@ func TestEnvNames(t *testing.T) {
 // TestKnownSources pins the source table; a new adapter updates it here,
 // in configs/verrijk.yaml and in sources/registry together.
 func TestKnownSources(t *testing.T) {
-	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "wayback"}
+	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "social", "wayback", "website"}
 	if got := KnownSources(); !slices.Equal(got, want) {
 		t.Fatalf("KnownSources() = %v", got)
 	}

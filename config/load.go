@@ -155,9 +155,14 @@ func (c *Config) canonicalize() {
 			s.TLDServers = nil
 			c.Sources[name] = s
 		}
+		if len(s.Platforms) == 0 {
+			s.Platforms = nil
+			c.Sources[name] = s
+		}
 	}
 	c.Index.Elasticsearch.Addresses = nilIfEmpty(c.Index.Elasticsearch.Addresses)
 	c.Egress.CAFiles = nilIfEmpty(c.Egress.CAFiles)
+	c.Egress.AllowCIDRs = nilIfEmpty(c.Egress.AllowCIDRs)
 	if len(c.BootstrapPurposes) == 0 {
 		c.BootstrapPurposes = nil
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
 
@@ -24,8 +25,11 @@ func (c *Config) Redacted() *Config {
 	r.Store.DSN = redactURL(c.Store.DSN)
 	r.Egress.Proxy = redactURL(c.Egress.Proxy)
 	r.Egress.CAFiles = slices.Clone(c.Egress.CAFiles)
+	r.Egress.AllowCIDRs = slices.Clone(c.Egress.AllowCIDRs)
 	r.Index.Elasticsearch.APIKey = mask(c.Index.Elasticsearch.APIKey)
+	r.Index.Elasticsearch.Password = mask(c.Index.Elasticsearch.Password)
 	r.Audit.PseudonymKey = mask(c.Audit.PseudonymKey)
+	r.Auth.OIDC.ClientSecret = mask(c.Auth.OIDC.ClientSecret)
 	r.Index.Elasticsearch.Addresses = nil
 	for _, a := range c.Index.Elasticsearch.Addresses {
 		r.Index.Elasticsearch.Addresses = append(r.Index.Elasticsearch.Addresses, redactURL(a))
@@ -38,6 +42,11 @@ func (c *Config) Redacted() *Config {
 		s.TLDServers = slices.Clone(s.TLDServers)
 		for i := range s.TLDServers {
 			s.TLDServers[i].BaseURL = redactURL(s.TLDServers[i].BaseURL)
+		}
+		s.Proxy = redactURL(s.Proxy)
+		s.Platforms = slices.Clone(s.Platforms)
+		for i := range s.Platforms {
+			s.Platforms[i].BaseURL = redactURL(s.Platforms[i].BaseURL)
 		}
 		r.Sources[name] = s
 	}
@@ -99,5 +108,18 @@ func (c *Config) EgressConfig() egress.Config {
 		MaxResponseBytes:     c.Egress.MaxResponseBytes,
 		ExtraCAFiles:         slices.Clone(c.Egress.CAFiles),
 		CacheTTL:             c.CacheTTLs(),
+		SourceProxies:        c.SourceProxies(),
+		AllowCIDRs:           c.allowCIDRs(),
 	}
+}
+
+// allowCIDRs parses egress.allow_cidrs; Validate has refused bad entries.
+func (c *Config) allowCIDRs() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.Egress.AllowCIDRs {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

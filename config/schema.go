@@ -206,7 +206,7 @@ func (n *normalizer) ownKeys(path, source string, v any) any {
 	out := make(map[string]any, len(m))
 	for _, key := range sortedKeys(m) {
 		if !keyApplies(source, key) {
-			n.fail(join(path, key), "%s", onlyUsedBy(key))
+			n.fail(join(path, key), "%s", notUsed(source, key))
 			continue
 		}
 		out[key] = m[key]

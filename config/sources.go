@@ -65,6 +65,19 @@ var knownSources = map[string]Source{
 		Enabled: true, BaseURL: "https://web.archive.org",
 		Rate: "48/m", Concurrency: 2, Timeout: 45 * time.Second, CacheTTL: 24 * time.Hour,
 	},
+	// A company's own website, crawled from the subject's URL or domain:
+	// no base_url or key. Rate and concurrency hold for all sites crawled
+	// together; delay spaces the requests to one site.
+	"website": {
+		Enabled: true, Rate: "5/s", Concurrency: defaultConcurrency, Timeout: defaultTimeout, CacheTTL: defaultCacheTTL,
+		MaxPages: 20, MaxDepth: 2, RespectRobots: true, Delay: time.Second,
+	},
+	// Public profile pages on social media, read anonymously at the
+	// platforms' own sites (platforms overrides them): no base_url or key.
+	// The platforms block clients that ask much, so the rate is low.
+	"social": {
+		Enabled: true, Rate: "30/m", Concurrency: 2, Timeout: defaultTimeout, CacheTTL: defaultCacheTTL,
+	},
 	// OpenSanctions matching. Off by default: it needs an API key or a
 	// local data file, neither of which a fresh install has.
 	"opensanctions": {
@@ -78,20 +91,46 @@ var knownSources = map[string]Source{
 // Source key applies to all. Setting one on another source is an error, in
 // the file, in the environment and in Validate.
 var sourceOnlyKeys = map[string][]string{
-	"max_pages":     {"kvk"},
-	"min_score":     {"opensanctions"},
-	"dataset":       {"opensanctions"},
-	"data_file":     {"opensanctions"},
-	"bootstrap_url": {"rdap"},
-	"tld_servers":   {"rdap"},
+	"max_pages":      {"kvk", "website"},
+	"min_score":      {"opensanctions"},
+	"dataset":        {"opensanctions"},
+	"data_file":      {"opensanctions"},
+	"bootstrap_url":  {"rdap"},
+	"tld_servers":    {"rdap"},
+	"max_depth":      {"website"},
+	"respect_robots": {"website"},
+	"delay":          {"website"},
+	"platforms":      {"social"},
+}
+
+// noServiceKeys are keys of every source except those that call no service
+// of their own: website reads the subject's site, social the platforms'.
+var noServiceKeys = map[string][]string{
+	"base_url": {"website", "social"},
+	"api_key":  {"website", "social"},
 }
 
 var sourceType = reflect.TypeFor[Source]()
 
 // keyApplies reports whether source uses key.
 func keyApplies(source, key string) bool {
+	if slices.Contains(noServiceKeys[key], source) {
+		return false
+	}
 	users, only := sourceOnlyKeys[key]
 	return !only || slices.Contains(users, source)
+}
+
+// UsesKey reports whether source takes key (sources.<source>.<key>); an
+// unknown key counts as used by every source.
+func UsesKey(source, key string) bool { return keyApplies(source, key) }
+
+// notUsed is the error text for key set on a source that ignores it.
+func notUsed(source, key string) string {
+	if slices.Contains(noServiceKeys[key], source) {
+		return source + " calls no service of its own and takes no " + key
+	}
+	return onlyUsedBy(key)
 }
 
 // onlyUsedBy is the error text for key set on a source that ignores it.
@@ -107,7 +146,7 @@ func onlyUsedBy(key string) string {
 func foreignKeys(source string, s Source) []string {
 	v := reflect.ValueOf(s)
 	var out []string
-	for key := range sourceOnlyKeys {
+	for _, key := range foreignCandidates() {
 		if keyApplies(source, key) {
 			continue
 		}
@@ -124,11 +163,23 @@ func foreignKeys(source string, s Source) []string {
 // dropForeign removes from a rendered source the keys it does not use, so
 // Map() and YAML() show each source only its own keys.
 func dropForeign(source string, m map[string]any) {
-	for key := range sourceOnlyKeys {
+	for _, key := range foreignCandidates() {
 		if !keyApplies(source, key) {
 			delete(m, key)
 		}
 	}
+}
+
+// foreignCandidates lists the keys some source does not use.
+func foreignCandidates() []string {
+	keys := make([]string, 0, len(sourceOnlyKeys)+len(noServiceKeys))
+	for k := range sourceOnlyKeys {
+		keys = append(keys, k)
+	}
+	for k := range noServiceKeys {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // KnownSources returns the names of all configurable sources, sorted.
@@ -152,6 +203,13 @@ func (s Source) AdapterConfig() sources.Config {
 			tld[t.TLD] = t.BaseURL
 		}
 	}
+	var platforms map[string]string
+	if len(s.Platforms) > 0 {
+		platforms = make(map[string]string, len(s.Platforms))
+		for _, p := range s.Platforms {
+			platforms[p.Name] = p.BaseURL
+		}
+	}
 	return sources.Config{
 		BaseURL:      s.BaseURL,
 		APIKey:       s.APIKey,
@@ -163,7 +221,23 @@ func (s Source) AdapterConfig() sources.Config {
 		DataFile:     s.DataFile,
 		BootstrapURL: s.BootstrapURL,
 		TLDServers:   tld,
+		MaxDepth:     s.MaxDepth,
+		IgnoreRobots: !s.RespectRobots,
+		Delay:        s.Delay,
+		Platforms:    platforms,
 	}
+}
+
+// SourceProxies maps each source with a proxy of its own to it, as
+// egress.Config.SourceProxies takes it.
+func (c *Config) SourceProxies() map[string]string {
+	out := map[string]string{}
+	for name, s := range c.Sources {
+		if s.Proxy != "" {
+			out[name] = s.Proxy
+		}
+	}
+	return out
 }
 
 // CacheTTLs maps every enabled source with a cache_ttl above 0 to it, as

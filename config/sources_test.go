@@ -30,6 +30,8 @@ func TestSourceDefaults(t *testing.T) {
 		"rdap":           {true, "https://rdap.sidn.nl", "2/s", time.Hour, 4, 15 * time.Second},
 		"wayback":        {true, "https://web.archive.org", "48/m", 24 * time.Hour, 2, 45 * time.Second},
 		"opensanctions":  {false, "https://api.opensanctions.org", "2/s", time.Hour, 4, 15 * time.Second},
+		"website":        {true, "", "5/s", time.Hour, 4, 15 * time.Second},
+		"social":         {true, "", "30/m", time.Hour, 2, 15 * time.Second},
 	} {
 		s := Default().Sources[name]
 		if s.Enabled != w.enabled || s.BaseURL != w.baseURL || s.Rate != w.rate || s.CacheTTL != w.cacheTTL ||
@@ -45,6 +47,12 @@ func TestSourceDefaults(t *testing.T) {
 		d["opensanctions"].DataFile != "" || d["rdap"].BootstrapURL != "https://data.iana.org/rdap/dns.json" ||
 		d["rdap"].TLDServers != nil {
 		t.Errorf("source-specific defaults: %+v", d)
+	}
+	if w := d["website"]; w.MaxPages != 20 || w.MaxDepth != 2 || !w.RespectRobots || w.Delay != time.Second || w.Proxy != "" {
+		t.Errorf("website defaults: %+v", w)
+	}
+	if d["social"].Platforms != nil {
+		t.Errorf("social defaults: %+v", d["social"])
 	}
 	for name, s := range d {
 		if f := foreignKeys(name, s); len(f) > 0 {
@@ -210,6 +218,7 @@ func TestLoadWrongSourceKeys(t *testing.T) {
 	values := map[string]string{
 		"max_pages": "2", "min_score": "0.5", "dataset": "x", "data_file": "/etc/hostname",
 		"bootstrap_url": "https://x", "tld_servers": "[{tld: be, base_url: https://x}]",
+		"max_depth": "2", "respect_robots": "false", "delay": "2s", "platforms": "[{name: x, base_url: https://x}]",
 	}
 	for _, key := range slices.Sorted(maps.Keys(sourceOnlyKeys)) {
 		users := sourceOnlyKeys[key]
@@ -220,13 +229,13 @@ func TestLoadWrongSourceKeys(t *testing.T) {
 			cases = append(cases, loadCase{
 				name: name + "." + key,
 				yaml: "sources:\n  " + name + ":\n    " + key + ": " + values[key] + "\n",
-				err:  "config: sources." + name + "." + key + ": only " + users[0] + " uses this key",
+				err:  "config: sources." + name + "." + key + ": " + onlyUsedBy(key),
 			})
 		}
 	}
 	// A zero value is still the wrong place, and every misplaced key is named.
 	cases = append(cases,
-		loadCase{name: "zero value", yaml: "sources:\n  bag:\n    max_pages: 0\n", err: `sources.bag.max_pages: only kvk uses this key`},
+		loadCase{name: "zero value", yaml: "sources:\n  bag:\n    max_pages: 0\n", err: `sources.bag.max_pages: only kvk and website use this key`},
 		loadCase{name: "all reported", yaml: "sources:\n  bag:\n    min_score: 0.5\n    bootstrap_url: https://x\n", err: `sources.bag.min_score: only opensanctions uses this key`},
 		loadCase{name: "all reported 2", yaml: "sources:\n  bag:\n    min_score: 0.5\n    bootstrap_url: https://x\n", err: `sources.bag.bootstrap_url: only rdap uses this key`},
 		loadCase{name: "null is no value", yaml: "sources:\n  bag:\n    min_score:\n"},
@@ -249,7 +258,7 @@ func TestValidateWrongSourceKeys(t *testing.T) {
 			t.Errorf("want %q, got %v", want, err)
 		}
 	}
-	if got := onlyUsedBy("max_pages"); got != "only kvk uses this key" {
+	if got := onlyUsedBy("max_pages"); got != "only kvk and website use this key" {
 		t.Errorf("onlyUsedBy = %q", got)
 	}
 	sourceOnlyKeys["test_key"] = []string{"kvk", "rdap", "rdw"}
@@ -293,12 +302,16 @@ func TestAdapterConfig(t *testing.T) {
 		Timeout: 5 * time.Second, CacheTTL: time.Minute, MaxPages: 3, MinScore: 0.8, Dataset: "sanctions",
 		DataFile: "f.json", BootstrapURL: "http://127.0.0.1:18085/bootstrap/dns.json",
 		TLDServers: []TLDServer{{"be", "https://rdap.example.be"}, {"de", "https://rdap.example.de"}},
+		MaxDepth:   3, RespectRobots: false, Delay: 2 * time.Second,
+		Platforms: []Platform{{"x", "http://127.0.0.1:18089/x"}},
 	}
 	want := sources.Config{
 		BaseURL: "http://127.0.0.1:18085", APIKey: "k", Timeout: 5 * time.Second, CacheTTL: time.Minute,
 		MaxPages: 3, MinScore: 0.8, Dataset: "sanctions", DataFile: "f.json",
 		BootstrapURL: "http://127.0.0.1:18085/bootstrap/dns.json",
 		TLDServers:   map[string]string{"be": "https://rdap.example.be", "de": "https://rdap.example.de"},
+		MaxDepth:     3, IgnoreRobots: true, Delay: 2 * time.Second,
+		Platforms: map[string]string{"x": "http://127.0.0.1:18089/x"},
 	}
 	if got := s.AdapterConfig(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("AdapterConfig() = %+v\nwant %+v", got, want)
@@ -324,6 +337,7 @@ func TestCacheTTLs(t *testing.T) {
 	got := c.CacheTTLs()
 	want := map[string]time.Duration{
 		"kvk": 24 * time.Hour, "bag": time.Hour, "rdw": time.Hour, "bekendmakingen": time.Hour, "rdap": time.Hour,
+		"website": time.Hour, "social": time.Hour,
 	}
 	if !reflect.DeepEqual(got, want) { // opensanctions disabled, wayback 0
 		t.Errorf("CacheTTLs() = %v", got)

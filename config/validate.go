@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -42,6 +43,9 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		v.fail("data_dir", "must not be empty")
 	}
+	if strings.TrimSpace(c.Indicators.RulesFile) == "" {
+		v.fail("indicators.rules_file", "must name the indicator rules file (default configs/indicators.yaml)")
+	}
 	if c.Queue.RedisURL != "" {
 		if _, err := redis.ParseURL(c.Queue.RedisURL); err != nil {
 			v.fail("queue.redis_url", "%v", withoutURL(err))
@@ -49,10 +53,14 @@ func (c *Config) Validate() error {
 	}
 	v.dsn("store.dsn", c.Store.DSN)
 	v.index(c.Index)
+	if _, err := retention.Parse(c.Retention.SignalPeriod); err != nil {
+		v.fail("retention.signal_period", "%v", err)
+	}
 	if k := c.Audit.PseudonymKey; k != "" && len(k) < 16 {
 		v.fail("audit.pseudonym_key", "must be at least 16 characters (it keys the pseudonyms of data subjects)")
 	}
 	v.egress(c.Egress)
+	v.oidc(c.Auth.OIDC)
 	for _, name := range sortedSourceNames(c.Sources) {
 		v.source("sources."+name, name, c.Sources[name])
 	}
@@ -125,6 +133,12 @@ func (v *validator) index(ix Index) {
 	if !indexPrefixPattern.MatchString(es.IndexPrefix) {
 		v.fail("index.elasticsearch.index_prefix", "%q must be lower-case letters, digits, - and _", es.IndexPrefix)
 	}
+	if (es.Username == "") != (es.Password == "") {
+		v.fail("index.elasticsearch.username", "username and password go together")
+	}
+	if es.CAFile != "" && strings.TrimSpace(es.CAFile) == "" {
+		v.fail("index.elasticsearch.ca_file", "must not be blank")
+	}
 }
 
 // httpURL checks an endpoint without echoing it: it may carry credentials.
@@ -136,13 +150,17 @@ func (v *validator) httpURL(path, s string) {
 }
 
 func (v *validator) egress(e Egress) {
-	if e.Proxy != "" {
-		u, err := url.Parse(e.Proxy)
+	v.proxy("egress.proxy", e.Proxy, false)
+	for i, c := range e.AllowCIDRs {
+		path := fmt.Sprintf("egress.allow_cidrs[%d]", i)
+		p, err := netip.ParsePrefix(c)
 		switch {
-		case err != nil || u.Host == "":
-			v.fail("egress.proxy", "must be a URL such as socks5h://127.0.0.1:9050")
-		case !slices.Contains([]string{"http", "https", "socks5", "socks5h"}, u.Scheme):
-			v.fail("egress.proxy", "scheme %q must be http, https, socks5 or socks5h", u.Scheme)
+		case err != nil:
+			v.fail(path, "%q is not a network in CIDR notation, e.g. 10.20.0.0/24", c)
+		case p != p.Masked():
+			v.fail(path, "%q has host bits set; the network is %s", c, p.Masked())
+		case p.Bits() == 0:
+			v.fail(path, "%q opens every address; use allow_private_networks in a lab instead", c)
 		}
 	}
 	if e.MaxResponseBytes <= 0 || e.MaxResponseBytes > maxResponseCeiling {
@@ -152,6 +170,40 @@ func (v *validator) egress(e Egress) {
 		if strings.TrimSpace(f) == "" {
 			v.fail(fmt.Sprintf("egress.ca_files[%d]", i), "must not be empty")
 		}
+	}
+}
+
+// oidc checks single sign-on settings; they matter only with an issuer.
+func (v *validator) oidc(o OIDC) {
+	if o.Issuer == "" {
+		return
+	}
+	v.httpURL("auth.oidc.issuer", o.Issuer)
+	v.httpURL("auth.oidc.redirect_url", o.RedirectURL)
+	if strings.TrimSpace(o.ClientID) == "" {
+		v.fail("auth.oidc.client_id", "is required with auth.oidc.issuer")
+	}
+	if strings.TrimSpace(o.RoleClaim) == "" {
+		v.fail("auth.oidc.role_claim", "must name the ID token claim that holds the role")
+	}
+}
+
+// proxy checks a proxy URL without echoing it (it may hold a password);
+// "" means none, and for a source (direct) "direct" bypasses egress.proxy.
+func (v *validator) proxy(path, value string, direct bool) {
+	if value == "" || (direct && value == "direct") {
+		return
+	}
+	u, err := url.Parse(value)
+	switch {
+	case err != nil || u.Host == "":
+		if direct {
+			v.fail(path, `must be a URL such as socks5h://127.0.0.1:9050, or "direct"`)
+		} else {
+			v.fail(path, "must be a URL such as socks5h://127.0.0.1:9050")
+		}
+	case !slices.Contains([]string{"http", "https", "socks5", "socks5h"}, u.Scheme):
+		v.fail(path, "scheme %q must be http, https, socks5 or socks5h", u.Scheme)
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"verrijk/egress"
 )
@@ -17,7 +19,10 @@ func (v *validator) source(path, name string, s Source) {
 		v.fail(path, "unknown source (known: %s)", strings.Join(KnownSources(), ", "))
 		return
 	}
-	v.httpURL(path+".base_url", s.BaseURL)
+	if keyApplies(name, "base_url") {
+		v.httpURL(path+".base_url", s.BaseURL)
+	}
+	v.proxy(path+".proxy", s.Proxy, true)
 	if _, err := egress.ParseRate(s.Rate); err != nil {
 		v.fail(path+".rate", "%v", err)
 	}
@@ -31,13 +36,17 @@ func (v *validator) source(path, name string, s Source) {
 		v.fail(path+".cache_ttl", "%s is out of range 0s..%s (0s: no caching)", s.CacheTTL, maxCacheTTL)
 	}
 	for _, key := range foreignKeys(name, s) {
-		v.fail(path+"."+key, "%s", onlyUsedBy(key))
+		v.fail(path+"."+key, "%s", notUsed(name, key))
 	}
 	switch name {
 	case "kvk":
 		if s.MaxPages < 1 || s.MaxPages > maxPagesLimit {
 			v.fail(path+".max_pages", "%d is out of range 1..%d", s.MaxPages, maxPagesLimit)
 		}
+	case "website":
+		v.website(path, s)
+	case "social":
+		v.platforms(path+".platforms", s.Platforms)
 	case "opensanctions":
 		v.opensanctions(path, s)
 	case "rdap":
@@ -92,5 +101,42 @@ func (v *validator) tldServers(path string, list []TLDServer) {
 		}
 		seen[t.TLD] = true
 		v.httpURL(p+".base_url", t.BaseURL)
+	}
+}
+
+// Limits of the website crawl: enough for a company's site, not a mirror.
+const (
+	maxCrawlPages = 200
+	maxCrawlDepth = 5
+	maxCrawlDelay = time.Minute
+)
+
+func (v *validator) website(path string, s Source) {
+	if s.MaxPages < 1 || s.MaxPages > maxCrawlPages {
+		v.fail(path+".max_pages", "%d is out of range 1..%d", s.MaxPages, maxCrawlPages)
+	}
+	if s.MaxDepth < 1 || s.MaxDepth > maxCrawlDepth {
+		v.fail(path+".max_depth", "%d is out of range 1..%d (max_pages: 1 reads only the start page)", s.MaxDepth, maxCrawlDepth)
+	}
+	if s.Delay < 0 || s.Delay > maxCrawlDelay {
+		v.fail(path+".delay", "%s is out of range 0s..%s", s.Delay, maxCrawlDelay)
+	}
+}
+
+// socialPlatforms are the platform names sources.social.platforms takes.
+var socialPlatforms = []string{"facebook", "instagram", "linkedin", "tiktok", "x", "youtube"}
+
+func (v *validator) platforms(path string, list []Platform) {
+	seen := make(map[string]bool, len(list))
+	for i, p := range list {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case !slices.Contains(socialPlatforms, p.Name):
+			v.fail(at+".name", "%q must be %s", p.Name, orList(socialPlatforms))
+		case seen[p.Name]:
+			v.fail(at+".name", "%q is listed twice", p.Name)
+		}
+		seen[p.Name] = true
+		v.httpURL(at+".base_url", p.BaseURL)
 	}
 }

@@ -28,10 +28,11 @@ const maxRedirects = 5
 // Client makes outbound requests for source adapters. It is safe for
 // concurrent use and meant to be shared; it keeps no cookies.
 type Client struct {
-	cfg    Config
-	http   *http.Client
-	target func(netip.Addr) string // policy for target addresses
-	m      *metrics
+	cfg      Config
+	http     *http.Client            // through Config.Proxy, or direct
+	bySource map[string]*http.Client // sources with a proxy of their own
+	target   func(netip.Addr) string // policy for target addresses
+	m        *metrics
 }
 
 // New builds a Client from cfg. Errors name the config key at fault
@@ -56,22 +57,58 @@ func newClient(cfg Config, target func(netip.Addr) string, dialGuard guard) (*Cl
 		cfg.UserAgent = DefaultUserAgent
 	}
 	proxyPol := proxyPolicy
-	if cfg.AllowPrivateNetworks {
+	switch {
+	case cfg.AllowPrivateNetworks:
 		target, proxyPol, dialGuard = allowAll, allowAll, nil
+	case len(cfg.AllowCIDRs) > 0:
+		target, proxyPol = allowing(cfg.AllowCIDRs, target), allowing(cfg.AllowCIDRs, proxyPol)
+		dialGuard = nil
 	}
 	if dialGuard == nil {
 		dialGuard = newGuard(target)
 	}
-	transport, err := newTransport(cfg, target, dialGuard, proxyPol)
-	if err != nil {
+	c := &Client{cfg: cfg, target: target, m: getMetrics()}
+	build := func(proxyURL, key string) (*http.Client, error) {
+		transport, err := newTransport(cfg.ExtraCAFiles, proxyURL, key, target, dialGuard, proxyPol)
+		if err != nil {
+			return nil, err
+		}
+		// No Jar: nothing a source sets survives the response. No Timeout:
+		// the per-request context bounds the whole exchange, body included.
+		return &http.Client{Transport: transport, CheckRedirect: c.checkRedirect}, nil
+	}
+	var err error
+	if c.http, err = build(cfg.Proxy, "egress.proxy"); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, target: target, m: getMetrics()}
-	// No Jar: nothing a source sets survives the response. No Timeout: the
-	// per-request context bounds the whole exchange, body included.
-	c.http = &http.Client{Transport: transport, CheckRedirect: c.checkRedirect}
+	for source, p := range cfg.SourceProxies {
+		if p == "" || p == cfg.Proxy {
+			continue
+		}
+		if p == ProxyDirect {
+			p = ""
+		}
+		if c.bySource == nil {
+			c.bySource = map[string]*http.Client{}
+		}
+		if c.bySource[source], err = build(p, "sources."+source+".proxy"); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
+
+// clientFor returns the http.Client that carries source's requests.
+func (c *Client) clientFor(source string) *http.Client {
+	if hc, ok := c.bySource[source]; ok {
+		return hc
+	}
+	return c.http
+}
+
+// redirectCheckKey carries a Request's CheckRedirect to checkRedirect,
+// which the http.Client shares between all requests.
+type redirectCheckKey struct{}
 
 // leaseMargin is added to a request's timeout for its concurrency lease:
 // the slot is released explicitly long before, unless the worker died.
@@ -120,10 +157,17 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if req.CheckRedirect != nil {
+		rctx = context.WithValue(rctx, redirectCheckKey{}, req.CheckRedirect)
+	}
+	limit := c.cfg.MaxResponseBytes
+	if req.MaxBytes > 0 && req.MaxBytes < limit {
+		limit = req.MaxBytes
+	}
 	inFlight := c.m.inFlight.WithLabelValues(req.Source)
 	inFlight.Inc()
 	start := time.Now()
-	resp, err := c.send(rctx, hreq.WithContext(rctx))
+	resp, err := c.send(rctx, c.clientFor(req.Source), hreq.WithContext(rctx), limit)
 	inFlight.Dec()
 	release(ctx, outcome(ctx, resp, err))
 	c.observe(req.Source, start, resp, err)
@@ -209,6 +253,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if err := c.checkURL(req.URL); err != nil {
 		return fmt.Errorf("redirect refused: %w", err)
 	}
+	if check, ok := req.Context().Value(redirectCheckKey{}).(func(*url.URL) error); ok {
+		if err := check(req.URL); err != nil {
+			return fmt.Errorf("redirect to %s refused: %w", RedactURL(req.URL.String()), err)
+		}
+	}
 	req.Header.Del("Referer") // net/http adds one; it would tell the next site where we came from
 	if !strings.EqualFold(req.URL.Hostname(), via[0].URL.Hostname()) {
 		// net/http only strips Authorization and Cookie; source API keys
@@ -220,14 +269,21 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// send performs the exchange and reads the body within the size cap.
-func (c *Client) send(ctx context.Context, hreq *http.Request) (*Response, error) {
-	hresp, err := c.http.Do(hreq)
+// send performs the exchange through hc and reads the body within limit
+// bytes. The limit applies to the decoded body: the transport asks for gzip
+// itself and decodes it, so a small compressed bomb cannot get past it.
+func (c *Client) send(ctx context.Context, hc *http.Client, hreq *http.Request, limit int64) (*Response, error) {
+	hresp, err := hc.Do(hreq)
 	if err != nil {
 		return nil, withCtxErr(ctx, "sending request", err)
 	}
 	defer hresp.Body.Close()
-	limit := c.cfg.MaxResponseBytes
+	// The transport asked for gzip and has decoded it (dropping the header).
+	// Any coding left (br, zstd, deflate) was never asked for: its bytes are
+	// not the document, and inflating them later would bypass the cap.
+	if ce := strings.TrimSpace(hresp.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		return nil, fmt.Errorf("reading response: content encoding %q was not asked for", ce[:min(len(ce), 32)])
+	}
 	if hresp.ContentLength > limit {
 		return nil, fmt.Errorf("reading response: %w", &TooLargeError{Limit: limit})
 	}

@@ -1,14 +1,19 @@
 // Package egress is the only way out to the internet. Every source adapter
 // gets a *Client and nothing else to make requests with, so anonymity
-// (neutral User-Agent, no cookies, optional proxy/Tor), the SSRF guard,
-// response size caps, evidence hashing and source control (rate,
-// concurrency cap, pauses, circuit breaker; see RedisLimiter) hold for all
-// of them by construction.
+// (neutral User-Agent, no cookies, no Referer, optional proxy/Tor, per
+// source if need be), the SSRF guard, response size caps, evidence hashing
+// and source control (rate, concurrency cap, pauses, circuit breaker; see
+// RedisLimiter) hold for all of them by construction. Libraries that want
+// a transport get one that goes through Do (RoundTripper), and crawlers a
+// colly collector built on it (Collector). A test scans the source tree
+// for clients, transports and dialers built anywhere else.
 package egress
 
 import (
 	"context"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"time"
 )
 
@@ -21,9 +26,18 @@ type Config struct {
 	Proxy string
 	// UserAgent sent on every request; empty: DefaultUserAgent.
 	UserAgent string
+	// SourceProxies overrides Proxy for single sources, keyed by source
+	// name (sources.<name>.proxy): a proxy URL as for Proxy, or ProxyDirect
+	// to go direct although Proxy is set. Social profiles can so leave
+	// through Tor while registries that check the caller's IP go direct.
+	SourceProxies map[string]string
 	// AllowPrivateNetworks lifts the SSRF guard (loopback, private,
 	// link-local, metadata). Only for tests and labs.
 	AllowPrivateNetworks bool
+	// AllowCIDRs opens the SSRF guard for these networks only
+	// (egress.allow_cidrs): a lab's replay servers on 10.20.0.0/24, say,
+	// while the rest of the private address space stays refused.
+	AllowCIDRs []netip.Prefix
 	// MaxResponseBytes caps every response body; default 10 MiB.
 	MaxResponseBytes int64
 	// ExtraCAFiles are PEM files trusted besides the system roots (KvK's
@@ -40,6 +54,9 @@ type Config struct {
 // DefaultUserAgent is neutral: it never identifies the organisation.
 const DefaultUserAgent = "Mozilla/5.0 (compatible)"
 
+// ProxyDirect in SourceProxies sends a source's requests without a proxy.
+const ProxyDirect = "direct"
+
 // Request is one outbound call on behalf of a source.
 type Request struct {
 	Source  string // the adapter's name, for rate limits and metrics
@@ -48,6 +65,13 @@ type Request struct {
 	Header  http.Header
 	Body    []byte
 	Timeout time.Duration // per request; 0: the client's default (15s)
+	// MaxBytes lowers the client's body cap for this request (a robots.txt
+	// needs far less than a document); 0 or more than the cap: the cap.
+	MaxBytes int64
+	// CheckRedirect, when set, vets each redirect target on top of the
+	// client's own checks; an error stops the request (a crawler that must
+	// not leave its site says so here, before the other site is asked).
+	CheckRedirect func(next *url.URL) error
 }
 
 // Response is a fully read, size-capped answer plus what makes it evidence.

@@ -123,7 +123,7 @@ func (g guard) control(_, address string, _ syscall.RawConn) error {
 
 // dialer returns a net.Dialer enforcing g; a nil guard allows everything.
 func (g guard) dialer() *net.Dialer {
-	d := &net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive}
+	d := &net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive, Resolver: resolver}
 	if g != nil {
 		d.Control = g.control
 	}
@@ -176,7 +176,7 @@ func resolveAllowed(ctx context.Context, policy func(netip.Addr) string, host st
 		}
 		return ip, nil
 	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	ips, err := resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return netip.Addr{}, err
 	}

@@ -29,8 +29,11 @@ func allowAll(netip.Addr) string { return "" }
 // judges addresses we resolve ourselves and dialGuard the direct dials; they
 // are parameters so tests can move the line between allowed and blocked
 // without binding servers to public addresses.
-func newTransport(cfg Config, target func(netip.Addr) string, dialGuard guard, proxyPol func(netip.Addr) string) (*http.Transport, error) {
-	tlsCfg, err := tlsConfig(cfg.ExtraCAFiles)
+//
+// proxyURL is the proxy to use ("" for none); key names its configuration
+// key in errors (egress.proxy, sources.social.proxy).
+func newTransport(caFiles []string, proxyURL, key string, target func(netip.Addr) string, dialGuard guard, proxyPol func(netip.Addr) string) (*http.Transport, error) {
+	tlsCfg, err := tlsConfig(caFiles)
 	if err != nil {
 		return nil, err
 	}
@@ -46,16 +49,16 @@ func newTransport(cfg Config, target func(netip.Addr) string, dialGuard guard, p
 		// Proxy stays nil unless configured: environment variables must not
 		// silently route (or un-route) traffic.
 	}
-	if cfg.Proxy == "" {
+	if proxyURL == "" {
 		t.DialContext = dialGuard.dialer().DialContext
 		return t, nil
 	}
-	u, err := url.Parse(cfg.Proxy)
+	u, err := url.Parse(proxyURL)
 	if err != nil {
-		return nil, fmt.Errorf("egress.proxy: invalid url: %w", redactURLError(err))
+		return nil, fmt.Errorf("%s: invalid url: %w", key, redactURLError(err))
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("egress.proxy: %q has no host", u.Redacted())
+		return nil, fmt.Errorf("%s: %q has no host", key, u.Redacted())
 	}
 	proxyDialer := newGuard(proxyPol).dialer()
 	switch u.Scheme {
@@ -76,11 +79,11 @@ func newTransport(cfg Config, target func(netip.Addr) string, dialGuard guard, p
 		}
 		sd, err := proxy.SOCKS5("tcp", net.JoinHostPort(u.Hostname(), port), auth, proxyDialer)
 		if err != nil {
-			return nil, fmt.Errorf("egress.proxy: %w", err)
+			return nil, fmt.Errorf("%s: %w", key, err)
 		}
 		cd, ok := sd.(proxy.ContextDialer)
 		if !ok {
-			return nil, errors.New("egress.proxy: socks dialer cannot take a context")
+			return nil, errors.New(key + ": socks dialer cannot take a context")
 		}
 		if u.Scheme == "socks5h" {
 			// The proxy resolves the name: Tor's point, and beyond our guard.
@@ -101,7 +104,7 @@ func newTransport(cfg Config, target func(netip.Addr) string, dialGuard guard, p
 		}
 		return t, nil
 	default:
-		return nil, fmt.Errorf("egress.proxy: unsupported scheme %q (want http, https, socks5 or socks5h)", u.Scheme)
+		return nil, fmt.Errorf("%s: unsupported scheme %q (want http, https, socks5 or socks5h)", key, u.Scheme)
 	}
 }
 

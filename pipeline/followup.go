@@ -32,18 +32,23 @@ type followUpRule struct {
 // followUpRules is the one table of follow-up planning. Branch numbers are
 // deliberately absent: every Vestigingsprofiel call is billed, and the
 // branch list of the Basisprofiel already gives their addresses; an analyst
-// who needs one adds it as a vestiging subject.
+// who needs one adds it as a vestiging subject. KvK numbers and addresses
+// found on a website arrive as Company and Address entities, so the first
+// rules cover them too. A profile is not looked up again by the social
+// source that read it; the home page it links to is.
 var followUpRules = []followUpRule{
 	{entity.SchemaCompany, "kvkNumber", subject.KvK, ""},
 	{entity.SchemaCompany, "website", subject.Domain, ""},
 	{entity.SchemaCompany, "name", subject.Name, "kvk"},
 	{entity.SchemaAddress, "postalCode", subject.Address, ""},
+	{entity.SchemaSocialProfile, "handle", subject.Social, "social"},
+	{entity.SchemaSocialProfile, "website", subject.URL, ""},
 }
 
 // FollowUps returns the new subjects in entities found by source: strong
-// identifiers, company names, website domains and Dutch addresses. Values
-// that do not validate as subjects are dropped, since scraped data is
-// hostile input.
+// identifiers, company names, website domains, Dutch addresses, social
+// profiles and the websites they link to. Values that do not validate as
+// subjects are dropped, since scraped data is hostile input.
 func FollowUps(found []entity.Entity, source string) []FollowUp {
 	seen := map[subject.Subject]bool{}
 	var out []FollowUp
@@ -73,6 +78,8 @@ func ruleValues(e entity.Entity, r followUpRule) []string {
 			return nil
 		}
 		return []string{e.First("postalCode") + " " + e.First("houseNumber")}
+	case subject.Social:
+		return []string{e.First("platform") + "/" + e.First("handle")}
 	case subject.Domain:
 		var hosts []string
 		for _, v := range e.Properties[r.property] {

@@ -36,6 +36,9 @@ var normalizers = map[string]Normalizer{
 	"wayback.latest":        normalizeWaybackLatest,
 	"wayback.blocked":       normalizeWaybackBlocked,
 	"opensanctions.match":   normalizeOpenSanctionsMatch,
+	"website.page":          normalizeWebsitePage,
+	"website.robots":        noEntities,
+	"social.profile":        normalizeSocialProfile,
 }
 
 // noEntities is the normaliser of an empty answer: kept as evidence of

@@ -21,7 +21,8 @@ type Config struct {
 
 	// Source-specific settings; zero means the adapter's default.
 
-	// MaxPages caps the result pages one lookup reads (kvk Zoeken).
+	// MaxPages caps the result pages one lookup reads (kvk Zoeken), or
+	// the pages one crawl fetches (website).
 	MaxPages int
 	// MinScore drops matches scoring below it (opensanctions).
 	MinScore float64
@@ -35,6 +36,19 @@ type Config struct {
 	// TLDServers maps a TLD ("nl") to its RDAP base URL, overriding the
 	// bootstrap file (rdap).
 	TLDServers map[string]string
+	// MaxDepth is how many links deep a crawl goes from its start page
+	// (website).
+	MaxDepth int
+	// IgnoreRobots crawls what robots.txt disallows (website; the
+	// configuration's respect_robots: false). The zero value honours it.
+	IgnoreRobots bool
+	// Delay is the pause between two requests to one host (website). Zero
+	// means no pause, not "the default": the configuration always passes
+	// its value (default 1s) in.
+	Delay time.Duration
+	// Platforms maps a platform ("instagram") to the base URL its profile
+	// paths are appended to, instead of the public site (social).
+	Platforms map[string]string
 }
 
 // WithDefaults fills empty fields of c from d.
@@ -68,6 +82,12 @@ func (c Config) WithDefaults(d Config) Config {
 	}
 	if c.TLDServers == nil {
 		c.TLDServers = d.TLDServers
+	}
+	if c.MaxDepth == 0 {
+		c.MaxDepth = d.MaxDepth
+	}
+	if c.Platforms == nil {
+		c.Platforms = d.Platforms
 	}
 	return c
 }

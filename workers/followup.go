@@ -11,14 +11,15 @@ import (
 	"verrijk/store"
 )
 
-// planFollowUps turns identifiers found in this task's entities into new
+// followUpTasks turns identifiers found in this task's entities into new
 // tasks of the same job, under the same purpose, one level deeper, while the
-// job's depth limit allows. They are stored before this task is marked done,
-// so the job never looks finished while follow-ups are pending. If they
-// cannot be queued now, the reconciler queues them later.
-func (p *Processor) planFollowUps(ctx context.Context, w *work, found []entity.Entity) {
+// job's depth limit allows, and stores them through tx: in the transaction
+// that marks this task done, so the job never looks finished while
+// follow-ups are pending, and a crash cannot lose them. It returns the
+// tasks added (the job may already have some).
+func (p *Processor) followUpTasks(ctx context.Context, tx store.Store, w *work, found []entity.Entity) ([]store.Task, error) {
 	if w.task.Depth >= w.job.MaxDepth {
-		return
+		return nil, nil
 	}
 	var tasks []store.Task
 	for _, f := range pipeline.FollowUps(found, w.task.Source) {
@@ -28,15 +29,16 @@ func (p *Processor) planFollowUps(ctx context.Context, w *work, found []entity.E
 		}
 	}
 	if len(tasks) == 0 {
-		return
+		return nil, nil
 	}
-	added, err := p.Store.AddTasks(ctx, w.job.ID, tasks)
-	if err != nil {
-		w.log.Warn("storing follow-up tasks", "err", err)
+	return tx.AddTasks(ctx, w.job.ID, tasks)
+}
+
+// enqueueFollowUps queues stored follow-up tasks; if they cannot be queued
+// now, the reconciler queues them later from the store.
+func (p *Processor) enqueueFollowUps(ctx context.Context, w *work, added []store.Task) {
+	if len(added) == 0 || p.Enqueue == nil {
 		return
-	}
-	if p.Enqueue == nil {
-		return // the reconciler queues them
 	}
 	if err := p.Enqueue(ctx, added...); err != nil {
 		w.log.Warn("queueing follow-up tasks; the reconciler will retry", "err", err)

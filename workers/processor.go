@@ -16,6 +16,7 @@ import (
 	"verrijk/index"
 	"verrijk/pipeline"
 	"verrijk/pipeline/entity"
+	"verrijk/pipeline/resolve"
 	"verrijk/retention"
 	"verrijk/sources"
 	"verrijk/store"
@@ -37,6 +38,10 @@ type Processor struct {
 	// Paused, when set, reports sources an admin paused at run time; their
 	// tasks wait (without using a retry) instead of asking.
 	Paused func(source string) bool
+	// OnJobFinished, when set, runs after a job reached a final status
+	// (done, partial, failed), e.g. to evaluate the indicator rules over
+	// its signal. It must not fail the task: it only logs.
+	OnJobFinished func(ctx context.Context, jobID, signalID string)
 }
 
 // pausedRetry is how often a paused source's task looks again.
@@ -87,21 +92,33 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return p.fail(ctx, w, &egress.HeldError{Source: w.task.Source, Reason: "paused", RetryIn: pausedRetry})
 	}
 	res, fetchErr := p.fetch(ctx, w, src)
+	if na := sources.AsNotAvailable(fetchErr); na != nil {
+		// A login wall, a captcha, robots.txt: asking again meets the same
+		// answer, so the task is skipped, neither failed nor retried. The
+		// query is logged like any other.
+		why := "not publicly available: " + na.Reason
+		err := p.Store.Atomic(ctx, func(tx store.Store) error {
+			if err := p.logQuery(ctx, p.Audit.In(tx), w, audit.ResultEmpty, why); err != nil {
+				return err
+			}
+			return tx.UpdateTask(ctx, w.task.ID, store.StatusSkipped, w.attempt, why)
+		})
+		if err != nil {
+			return p.fail(ctx, w, err)
+		}
+		p.touchJob(ctx, w.job.ID)
+		observeTask(w.task.Source, "unavailable", time.Since(w.started))
+		w.log.Info("lookup skipped", "reason", why)
+		return nil
+	}
 	if fetchErr != nil {
 		return p.fail(ctx, w, fetchErr)
 	}
-	entities, err := p.record(ctx, w, res)
+	entities, followUps, err := p.record(ctx, w, res)
 	if err != nil {
 		return p.fail(ctx, w, err)
 	}
-	p.planFollowUps(ctx, w, entities)
-	note := ""
-	if !res.Found {
-		note = "no match"
-	}
-	if err := p.Store.UpdateTask(ctx, w.task.ID, store.StatusDone, w.attempt, note); err != nil {
-		return fmt.Errorf("marking task done: %w", err)
-	}
+	p.enqueueFollowUps(ctx, w, followUps)
 	p.touchJob(ctx, w.job.ID)
 	observeTask(w.task.Source, resultOf(res.Found), time.Since(w.started))
 	w.log.Info("lookup done", "found", res.Found, "entities", len(entities), "attempt", w.attempt,
@@ -146,11 +163,12 @@ func (p *Processor) load(ctx context.Context, taskID string) (*work, error) {
 }
 
 // record keeps the evidence, writes entities and links (store first, index
-// second) and logs the query. It returns the entities found.
-func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([]entity.Entity, error) {
+// second), logs the query, stores the follow-up tasks and marks the task
+// done. It returns the entities found and the follow-ups to queue.
+func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([]entity.Entity, []store.Task, error) {
 	period, err := retention.Parse(w.purpose.Retention)
 	if err != nil {
-		return nil, fmt.Errorf("purpose %s retention: %w", w.purpose.ID, asynq.SkipRetry)
+		return nil, nil, fmt.Errorf("purpose %s retention: %w", w.purpose.ID, asynq.SkipRetry)
 	}
 	now := p.now()
 	expires := period.AddTo(now)
@@ -161,22 +179,32 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 	for _, ev := range res.Evidence {
 		ents, err := pipeline.Normalize(ev)
 		if err != nil {
-			return nil, fmt.Errorf("%s answer (%s) is malformed: %v: %w", ev.Source, ev.Kind, err, asynq.SkipRetry)
+			return nil, nil, fmt.Errorf("%s answer (%s) is malformed: %v: %w", ev.Source, ev.Kind, err, asynq.SkipRetry)
 		}
 		found = append(found, ents...)
 		hashes = append(hashes, ev.SHA256)
 	}
 	pipeline.Relate(found, w.task.OriginEntityID)
-	// Evidence, entities, links and the query's log line are one write:
-	// the log never names a lookup whose results were not kept, and no
-	// result is kept without its log line. Entities go in id order so two
-	// tasks storing the same entities cannot deadlock on PostgreSQL.
+	// Resolution: what another source already gave (in another notation,
+	// or without its KvK number) keeps the id it has.
+	found, err = resolve.Resolver{Lookup: p.Store}.Resolve(ctx, found)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resolving entities: %w", err)
+	}
+	// Evidence, entities, links, the query's log line, the follow-up tasks
+	// and the task's own "done" are one write: the log never names a lookup
+	// whose results were not kept, no result is kept without its log line,
+	// and a worker killed after the commit leaves a finished task that no
+	// redelivery answers again (the reconciler queues its follow-ups).
+	// Entities go in id order so two tasks storing the same entities
+	// cannot deadlock on PostgreSQL.
 	order := slices.Clone(found)
 	slices.SortStableFunc(order, func(a, b entity.Entity) int { return strings.Compare(a.ID, b.ID) })
 	var ids []string
-	result := audit.ResultOK
+	var followUps []store.Task
+	result, note := audit.ResultOK, ""
 	if !res.Found {
-		result = audit.ResultEmpty
+		result, note = audit.ResultEmpty, "no match"
 	}
 	err = p.Store.Atomic(ctx, func(tx store.Store) error {
 		ids = ids[:0]
@@ -188,10 +216,13 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 				return fmt.Errorf("saving evidence: %w", err)
 			}
 		}
+		stored := make([]entity.Entity, 0, len(order))
 		for _, e := range order {
-			if _, err := tx.UpsertEntity(ctx, e); err != nil {
+			merged, err := tx.UpsertEntity(ctx, e)
+			if err != nil {
 				return fmt.Errorf("storing entity %s: %w", e.ID, err)
 			}
+			stored = append(stored, merged)
 			if err := tx.Link(ctx, entity.Link{SignalID: w.job.SignalID, EntityID: e.ID,
 				PurposeID: w.job.PurposeID, PurposeVersion: w.purpose.Version, JobID: w.job.ID, LinkedAt: now, ExpiresAt: expires}); err != nil {
 				return fmt.Errorf("linking entity %s: %w", e.ID, err)
@@ -200,17 +231,29 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 				ids = append(ids, e.ID)
 			}
 		}
-		return p.logQuery(ctx, p.Audit.In(tx), w, result, fmt.Sprintf("%d entities; evidence %s", len(ids), strings.Join(hashes, ",")))
+		if err := resolve.Remember(ctx, tx, stored...); err != nil {
+			return fmt.Errorf("storing lookup keys: %w", err)
+		}
+		if err := p.logQuery(ctx, p.Audit.In(tx), w, result, fmt.Sprintf("%d entities; evidence %s", len(ids), strings.Join(hashes, ","))); err != nil {
+			return err
+		}
+		if followUps, err = p.followUpTasks(ctx, tx, w, found); err != nil {
+			return fmt.Errorf("storing follow-up tasks: %w", err)
+		}
+		if err := tx.UpdateTask(ctx, w.task.ID, store.StatusDone, w.attempt, note); err != nil {
+			return fmt.Errorf("marking task done: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The store has it all now; a failed index write is caught up by the
 	// projector instead of re-asking the source.
 	if err := p.project(ctx, ids); err != nil {
 		w.log.Warn("indexing after store write; the projector will catch up", "err", err)
 	}
-	return found, nil
+	return found, followUps, nil
 }
 
 // project writes the stored (merged, linked) entities to the index.
@@ -318,7 +361,11 @@ func (p *Processor) skip(ctx context.Context, w *work, why string) error {
 // forward (queued → running → final), so two tasks finishing at once cannot
 // leave a finished job marked running.
 func (p *Processor) touchJob(ctx context.Context, jobID string) {
-	if err := advanceJob(ctx, p.Store, jobID); err != nil {
+	finished, err := moveJob(ctx, p.Store, jobID)
+	if finished != nil && p.OnJobFinished != nil {
+		p.OnJobFinished(ctx, finished.ID, finished.SignalID)
+	}
+	if err != nil {
 		p.logger().Warn("updating job status", "job", jobID, "err", err)
 	}
 }

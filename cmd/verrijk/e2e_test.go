@@ -39,7 +39,7 @@ func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		d.replay[r.Source] = h
-		fmt.Fprintf(&srcYAML, "  %s: {base_url: %q, rate: 100/s", r.Source, srv.URL+r.Path)
+		fmt.Fprintf(&srcYAML, "  %s: {%s, rate: 100/s", r.Source, r.Settings(srv.URL))
 		switch r.Source {
 		case "rdap":
 			fmt.Fprintf(&srcYAML, ", bootstrap_url: %q", srv.URL+replays.RDAPBootstrapPath)

@@ -46,6 +46,6 @@ func newReplayCmd(g *globals) *cobra.Command {
 			}
 		},
 	}
-	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "address to listen on (ports 18081-18087)")
+	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "address to listen on (ports 18081-18089)")
 	return cmd
 }

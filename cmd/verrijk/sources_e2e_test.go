@@ -39,11 +39,12 @@ func (g graph) summary() string {
 	return strings.Join(lines, "\n")
 }
 
-// TestAllSourcesEndToEnd enriches one signal with a name, a plate, a domain
-// and a name on a sanctions list, against the replay servers of all seven
-// sources, and checks the resulting entity graph.
+// TestAllSourcesEndToEnd enriches one signal with a name, a plate, a domain,
+// a name on a sanctions list and a social profile, against the replay
+// servers of all sources, and checks the resulting entity graph.
 func TestAllSourcesEndToEnd(t *testing.T) {
 	d := newDeployment(t, "log: {level: debug, format: json}\n", 0)
+	allowEverySource(t, d)
 	analyst := caller{t, d.base, d.token("anna", "analyst")}
 	var sig struct{ ID string }
 	analyst.must(201, "POST", "/api/v1/signals", map[string]string{"title": "Transportbedrijf met wisselende eigenaren"}, &sig)
@@ -51,7 +52,8 @@ func TestAllSourcesEndToEnd(t *testing.T) {
 	env := []string{"VERRIJK_TOKEN=" + analyst.token}
 	out, errOut, code := run(t, env, "enrich", "--server", d.base, "--signal", sig.ID, "--purpose", purposeID,
 		"--justification", "Signaal RIEC-2026-002: herkomst bedrijf, voertuig en website vaststellen",
-		"name:Test BV Donald", "plate:6-tjr-64", "domain:voorbeeldbedrijf.nl", "name:Fictief Logistiek B.V.", "--wait")
+		"name:Test BV Donald", "plate:6-tjr-64", "domain:voorbeeldbedrijf.nl", "name:Fictief Logistiek B.V.",
+		"social:instagram/testbvdonald", "--wait")
 	if code != 0 {
 		t.Fatalf("verrijk enrich: exit %d\n%s%s", code, out, errOut)
 	}
@@ -97,6 +99,7 @@ func checkNoSecretsOrScrapedContent(t *testing.T, d *deployment, analystToken st
 		"an RDW answer's colour":       "GRIJS",
 		"a publication's summary text": "voor de duur van drie maanden",
 		"an RDAP registrar":            "Voorbeeld Registrar",
+		"a web page's text":            "Gieser Wildeman",
 	}
 	for what, value := range forbidden {
 		if strings.Contains(string(auditText), value) {
@@ -122,8 +125,8 @@ func checkSourcesOverview(t *testing.T, d *deployment) {
 		}
 	}
 	admin.must(200, "GET", "/api/v1/sources", nil, &res)
-	if len(res.Sources) != 7 {
-		t.Fatalf("GET /sources listed %d sources, want 7", len(res.Sources))
+	if len(res.Sources) != len(replays.All) {
+		t.Fatalf("GET /sources listed %d sources, want %d", len(res.Sources), len(replays.All))
 	}
 	for _, s := range res.Sources {
 		if !s.Enabled || s.Health != "ok" || s.Done == 0 || s.LastSuccess == "" || len(s.Accepts) == 0 {

@@ -14,13 +14,15 @@ import (
 
 // Schemas used by the normalisers. Names follow FollowTheMoney.
 const (
-	SchemaCompany     = "Company"
-	SchemaAddress     = "Address"
-	SchemaPerson      = "Person"
-	SchemaVehicle     = "Vehicle"
-	SchemaPublication = "Publication" // an official publication (FtM: Document-like)
-	SchemaDomain      = "Domain"      // a registered domain name
-	SchemaSanction    = "Sanction"    // a sanctions/PEP screening match
+	SchemaCompany       = "Company"
+	SchemaAddress       = "Address"
+	SchemaPerson        = "Person"
+	SchemaVehicle       = "Vehicle"
+	SchemaPublication   = "Publication"   // an official publication (FtM: Document-like)
+	SchemaDomain        = "Domain"        // a registered domain name
+	SchemaSanction      = "Sanction"      // a sanctions/PEP screening match
+	SchemaWebsite       = "Website"       // a website, one per site (registrable domain)
+	SchemaSocialProfile = "SocialProfile" // a social-media profile (FtM: UserAccount)
 )
 
 // Entity is one enriched record. Properties are multi-valued, as in FTM.

@@ -15,7 +15,9 @@ import (
 	"verrijk/sources/opensanctions"
 	"verrijk/sources/rdap"
 	"verrijk/sources/rdw"
+	"verrijk/sources/social"
 	"verrijk/sources/wayback"
+	"verrijk/sources/website"
 )
 
 // Factory builds an adapter around the shared egress client.
@@ -35,6 +37,8 @@ var adapters = map[string]entry{
 	rdap.Name:           {func(c *egress.Client, cfg sources.Config) sources.Source { return rdap.New(c, cfg) }, rdap.Defaults()},
 	rdw.Name:            {func(c *egress.Client, cfg sources.Config) sources.Source { return rdw.New(c, cfg) }, rdw.Defaults()},
 	wayback.Name:        {func(c *egress.Client, cfg sources.Config) sources.Source { return wayback.New(c, cfg) }, wayback.Defaults()},
+	website.Name:        {func(c *egress.Client, cfg sources.Config) sources.Source { return website.New(c, cfg) }, website.Defaults()},
+	social.Name:         {func(c *egress.Client, cfg sources.Config) sources.Source { return social.New(c, cfg) }, social.Defaults()},
 }
 
 // criminalOffenceSources yield data about criminal offences (AVG art. 10,
@@ -72,6 +76,8 @@ func Lookup(name string) (Factory, bool) {
 
 // Defaults returns a source's default configuration (base_url and, for
 // kvk, the published test key); the zero Config for an unknown name.
+// website and social have no base_url: they read the subject's own site
+// and the platforms' sites.
 func Defaults(name string) sources.Config {
 	return adapters[name].defaults
 }

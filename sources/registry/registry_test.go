@@ -11,7 +11,7 @@ import (
 
 // TestNames pins the list of sources: adding one is a deliberate change.
 func TestNames(t *testing.T) {
-	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "wayback"}
+	want := []string{"bag", "bekendmakingen", "kvk", "opensanctions", "rdap", "rdw", "social", "wayback", "website"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -40,8 +40,12 @@ func TestEveryEntryBuildsItsOwnName(t *testing.T) {
 			t.Errorf("factory %q builds a source named %q", name, got)
 		}
 		d := Defaults(name)
-		if d.BaseURL == "" || d.BaseURL[:8] != "https://" {
+		// website and social take no base_url; config refuses one for them.
+		takesBase := config.UsesKey(name, "base_url")
+		if takesBase && (d.BaseURL == "" || d.BaseURL[:8] != "https://") {
 			t.Errorf("%s: default base_url %q is not an https URL", name, d.BaseURL)
+		} else if !takesBase && d.BaseURL != "" {
+			t.Errorf("%s: has a default base_url %q, but config refuses base_url for it", name, d.BaseURL)
 		}
 		if s, ok := New(name, c, sources.Config{}); !ok || s.Name() != name {
 			t.Errorf("New(%q) = %v, %v", name, s, ok)
