@@ -211,7 +211,10 @@ func (b *builder) kvkEigenaar(c *entity.Entity, o kvkEigenaar) {
 func (b *builder) kvkAddress(c *entity.Entity, a kvkAdres, foreign bool) {
 	c.Add("city", a.Plaats.String())
 	if strings.EqualFold(a.IndAfgeschermd.String(), "Ja") {
-		return // shielded: the city is all that may be kept
+		// Shielded: the city and the fact of shielding are all that may be
+		// kept (the latter is an indicator an analyst looks at).
+		c.Add("addressShielded", "true")
+		return
 	}
 	land := a.Land.String()
 	if foreign || (land != "" && !strings.EqualFold(land, "Nederland")) {

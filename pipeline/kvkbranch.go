@@ -133,6 +133,9 @@ func (b *builder) kvkBranch(owner *entity.Entity, v kvkVestiging, main bool) *en
 	for _, a := range capList(v.Adressen) {
 		b.kvkAddress(br, a, false)
 	}
+	if strings.EqualFold(v.IndAdresAfgeschermd.String(), "Ja") {
+		br.Add("addressShielded", "true")
+	}
 	if a, ok := parseVolledigAdres(v); ok {
 		b.kvkAddress(br, a, false)
 		if main {

@@ -70,23 +70,33 @@ func Progress(tasks []store.Task) float64 {
 // changed. It only ever moves forward (queued → running → final), so two
 // tasks finishing at once cannot leave a finished job marked running.
 func advanceJob(ctx context.Context, st store.Store, jobID string) error {
+	_, err := moveJob(ctx, st, jobID)
+	return err
+}
+
+// moveJob is advanceJob that also returns the job when this call moved it
+// to a final status (nil otherwise), so the caller can run what follows a
+// finished job.
+func moveJob(ctx context.Context, st store.Store, jobID string) (*store.Job, error) {
 	job, err := st.GetJobHeader(ctx, jobID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := st.TaskStatusCounts(ctx, jobID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	next := JobStatusFromCounts(counts)
 	if next == job.Status || IsFinal(job.Status) && !IsFinal(next) {
-		return nil
+		return nil, nil
 	}
 	if err := st.SetJobStatus(ctx, jobID, next); err != nil {
-		return err
+		return nil, err
 	}
-	if IsFinal(next) {
-		observeJob(next, time.Since(job.CreatedAt))
+	if !IsFinal(next) {
+		return nil, nil
 	}
-	return nil
+	observeJob(next, time.Since(job.CreatedAt))
+	job.Status = next
+	return &job, nil
 }
