@@ -1,11 +1,15 @@
 // Package index is the search side of verrijk: a projection of the store's
 // entities and their signal links that can always be rebuilt from the store.
-// bleve/ is the embedded implementation; indextest holds the conformance
-// suite every implementation passes.
+// bleve/ is the embedded implementation, elasticsearch/ the shared one;
+// indextest holds the conformance suite every implementation passes.
 package index
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"verrijk/pipeline/entity"
 )
@@ -20,8 +24,7 @@ type Index interface {
 }
 
 // Query is a search. Only entities linked to a signal under PurposeID are
-// ever returned (purpose limitation); SignalID, SignalIDs and Schema narrow
-// further.
+// ever returned (purpose limitation); every other field narrows further.
 type Query struct {
 	Text      string
 	PurposeID string // required
@@ -32,8 +35,92 @@ type Query struct {
 	// caller with no signals at all must not search.
 	SignalIDs []string
 	Schema    string
-	Page      int // 1-based; default 1
-	PageSize  int // default 20, max 100
+	// Sources, when not empty, keeps entities with provenance from at
+	// least one of these sources ("kvk", "bag", …).
+	Sources []string
+	// DateFrom and DateTo bound the entity's LastSeen, both inclusive; a
+	// zero time leaves that side open.
+	DateFrom time.Time
+	DateTo   time.Time
+	// Sort is SortRelevance (also when empty) or SortDate.
+	Sort     string
+	Page     int // 1-based; default 1
+	PageSize int // default 20, max 100
+}
+
+// Sort orders.
+const (
+	// SortRelevance orders by score, best first; ties by id.
+	SortRelevance = "relevance"
+	// SortDate orders by LastSeen, newest first; ties by id. Entities
+	// without LastSeen come last.
+	SortDate = "date"
+)
+
+// Facet keys in Result.Facets. Every search returns all four, each
+// ordered by count (highest first), then value.
+const (
+	FacetSchema       = "schema"
+	FacetSource       = "source"       // provenance source
+	FacetMunicipality = "municipality" // the municipality property (BAG gemeentenaam)
+	FacetSBISection   = "sbi_section"  // SBI section letter A–U, from sbiCode
+)
+
+// FacetKeys lists the facets in a fixed order.
+var FacetKeys = []string{FacetSchema, FacetSource, FacetMunicipality, FacetSBISection}
+
+// Errors a search is refused with.
+var (
+	// ErrNoPurpose: under purpose limitation there is no such thing as a
+	// search across all purposes.
+	ErrNoPurpose = errors.New("search needs a purpose_id")
+	// ErrBadQuery wraps any other malformed query.
+	ErrBadQuery = errors.New("bad search query")
+)
+
+// Check reports whether q can be run: it has a purpose and a known sort.
+func (q Query) Check() error {
+	if strings.TrimSpace(q.PurposeID) == "" {
+		return ErrNoPurpose
+	}
+	switch q.Sort {
+	case "", SortRelevance, SortDate:
+	default:
+		return fmt.Errorf("%w: sort %q is not %s or %s", ErrBadQuery, q.Sort, SortRelevance, SortDate)
+	}
+	return nil
+}
+
+// Paging limits, the same on every backend.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+	// MaxWindow caps (page-1)*size+size like Elasticsearch's default
+	// max_result_window, so deep paging behaves the same on every backend
+	// and cannot make one search collect the whole index.
+	MaxWindow = 10000
+	// MaxFacetValues is how many values each facet lists.
+	MaxFacetValues = 50
+)
+
+// Window returns the offset and number of hits to fetch for q's page. Past
+// MaxWindow the size is 0: the search then returns total and facets only.
+func (q Query) Window() (from, size int) {
+	page, size := q.Page, q.PageSize
+	if page < 1 {
+		page = 1
+	}
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	size = min(size, MaxPageSize)
+	page = min(page, MaxWindow) // keeps (page-1)*size far from overflow
+	from = (page - 1) * size
+	if from+size > MaxWindow {
+		size = max(0, MaxWindow-from)
+		from = min(from, MaxWindow)
+	}
+	return from, size
 }
 
 // Result is one page of hits with facet counts over all matches.
@@ -54,4 +141,16 @@ type Hit struct {
 type FacetCount struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+}
+
+// OnlyPurpose keeps in e only the links under purposeID: links under other
+// purposes are not the business of a search under this one.
+func OnlyPurpose(e *entity.Entity, purposeID string) {
+	links := make([]entity.Link, 0, len(e.Signals))
+	for _, l := range e.Signals {
+		if l.PurposeID == purposeID {
+			links = append(links, l)
+		}
+	}
+	e.Signals = links
 }

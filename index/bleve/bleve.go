@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -31,25 +32,62 @@ type Index struct {
 	idx bleve.Index
 }
 
+// ErrStaleMapping is returned by Open for an index built with an older
+// mapping: rebuild it with `verrijk reindex`.
+var ErrStaleMapping = errors.New("the index was built by an older verrijk; rebuild it with `verrijk reindex`")
+
 // Open opens the index at path, creating it if path does not exist or is an
-// empty directory. An existing index keeps the mapping it was created with.
+// empty directory. An existing index keeps the mapping it was created with;
+// one older than MappingVersion is refused with ErrStaleMapping.
 func Open(path string) (*Index, error) {
 	idx, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || (errors.Is(err, bleve.ErrorIndexMetaMissing) && isEmptyDir(path)) {
-		m, merr := newMapping()
-		if merr != nil {
-			return nil, fmt.Errorf("building index mapping: %w", merr)
-		}
-		idx, err = bleve.New(path, m)
-		if err != nil {
-			return nil, fmt.Errorf("creating index at %s: %w", path, err)
-		}
-		return &Index{idx: idx}, nil
+		return create(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening index at %s: %w", path, err)
 	}
+	if v, err := mappingVersion(idx); err != nil || v < MappingVersion {
+		idx.Close()
+		if err != nil {
+			return nil, fmt.Errorf("opening index at %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("opening index at %s (mapping version %d, this verrijk needs %d): %w", path, v, MappingVersion, ErrStaleMapping)
+	}
 	return &Index{idx: idx}, nil
+}
+
+func create(path string) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("building index mapping: %w", err)
+	}
+	idx, err := bleve.New(path, m)
+	if err != nil {
+		return nil, fmt.Errorf("creating index at %s: %w", path, err)
+	}
+	if err := idx.SetInternal(mappingVersionKey, []byte(strconv.Itoa(MappingVersion))); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("creating index at %s: %w", path, err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// mappingVersion reads the version an index was created with; 1 when it
+// carries none (indexes from before versions were recorded).
+func mappingVersion(idx bleve.Index) (int, error) {
+	raw, err := idx.GetInternal(mappingVersionKey)
+	if err != nil {
+		return 0, fmt.Errorf("reading the mapping version: %w", err)
+	}
+	if len(raw) == 0 {
+		return 1, nil
+	}
+	v, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0, fmt.Errorf("reading the mapping version %q: %w", raw, err)
+	}
+	return v, nil
 }
 
 // isEmptyDir reports whether path is a directory without entries, such as

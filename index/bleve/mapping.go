@@ -30,7 +30,20 @@ const (
 	fieldSignals     = "signals"
 	fieldLinks       = "links"
 	fieldExpires     = "expires"
+	// Added in mapping version 2.
+	fieldSources      = "sources"
+	fieldMunicipality = "municipality"
+	fieldSBISection   = "sbi_section"
+	fieldLastSeen     = "last_seen"
 )
+
+// MappingVersion is stored in each index (internal key mappingVersionKey)
+// when it is created. An index whose fields are older than the code's
+// cannot filter, facet or sort on the newer ones, so Open refuses it and
+// `verrijk reindex` rebuilds it. Version 1 indexes carry no key.
+const MappingVersion = 2
+
+var mappingVersionKey = []byte("verrijk.mapping_version")
 
 func init() {
 	if err := registry.RegisterTokenFilter(foldFilterName, newFoldFilter); err != nil {
@@ -106,20 +119,25 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		doc.AddFieldMappingsAt(name, f)
 	}
 
-	for _, name := range []string{fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks} {
+	faceted := map[string]bool{fieldSchema: true, fieldSources: true, fieldMunicipality: true, fieldSBISection: true}
+	for _, name := range []string{fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks,
+		fieldSources, fieldMunicipality, fieldSBISection} {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = name == fieldSchema // only schema is faceted
+		f.DocValues = faceted[name] // doc values serve facets only
 		doc.AddFieldMappingsAt(name, f)
 	}
 
-	exp := mapping.NewDateTimeFieldMapping()
-	exp.Store = false
-	exp.IncludeInAll = false
-	doc.AddFieldMappingsAt(fieldExpires, exp)
+	for _, name := range []string{fieldExpires, fieldLastSeen} {
+		f := mapping.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = name == fieldLastSeen // sorted on
+		doc.AddFieldMappingsAt(name, f)
+	}
 
 	im.DefaultMapping = doc
 	return im, nil

@@ -3,10 +3,8 @@ package bleveindex
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -17,22 +15,14 @@ import (
 	"verrijk/pipeline/entity"
 )
 
-// ErrNoPurpose is returned by Search without a purpose: under purpose
-// limitation there is no such thing as a search across all purposes.
-var ErrNoPurpose = errors.New("search needs a purpose_id")
+// ErrNoPurpose is index.ErrNoPurpose.
+var ErrNoPurpose = index.ErrNoPurpose
 
 const (
-	defaultPageSize = 20
-	maxPageSize     = 100
-	// maxWindow caps (page-1)*size+size like Elasticsearch's default
-	// max_result_window, so deep paging behaves the same on both backends
-	// and cannot make one search collect the whole index.
-	maxWindow = 10000
 	// Queries are typed by analysts but still bounded: every token becomes
 	// several sub-queries.
 	maxQueryBytes  = 512
 	maxQueryTokens = 16
-	maxFacetValues = 50
 
 	captionBoost    = 3.0
 	identifierBoost = 5.0
@@ -43,7 +33,15 @@ const (
 )
 
 // SchemaFacet is the key of the schema facet in Result.Facets.
-const SchemaFacet = "schema"
+const SchemaFacet = index.FacetSchema
+
+// facetFields maps each facet key to the field it counts.
+var facetFields = map[string]string{
+	index.FacetSchema:       fieldSchema,
+	index.FacetSource:       fieldSources,
+	index.FacetMunicipality: fieldMunicipality,
+	index.FacetSBISection:   fieldSBISection,
+}
 
 // Search returns one page of the entities linked under q.PurposeID that
 // match q. Hits carry only the signal links under q.PurposeID.
@@ -53,41 +51,31 @@ const SchemaFacet = "schema"
 // <mark>…</mark>, so a fragment can be inserted as markup as is; a scraped
 // "<script>" arrives as "&lt;script&gt;".
 func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error) {
-	if strings.TrimSpace(q.PurposeID) == "" {
-		return index.Result{}, ErrNoPurpose
+	if err := q.Check(); err != nil {
+		return index.Result{}, err
 	}
-	page, size := paging(q)
-	from := (page - 1) * size
-	if from+size > maxWindow {
-		size = max(0, maxWindow-from) // past the window: total and facets only
-		from = min(from, maxWindow)
-	}
+	from, size := q.Window()
 
-	filters := []query.Query{termQuery(fieldPurposes, q.PurposeID)}
-	if q.SignalID != "" {
-		filters = append(filters, termQuery(fieldLinks, linkKey(q.PurposeID, q.SignalID)))
-	}
-	if len(q.SignalIDs) > 0 {
-		anyOf := make([]query.Query, 0, len(q.SignalIDs))
-		for _, id := range q.SignalIDs {
-			anyOf = append(anyOf, termQuery(fieldLinks, linkKey(q.PurposeID, id)))
-		}
-		filters = append(filters, bleve.NewDisjunctionQuery(anyOf...))
-	}
-	if q.Schema != "" {
-		filters = append(filters, termQuery(fieldSchema, q.Schema))
-	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(x.textQuery(q.Text))
-	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
+	bq.AddFilter(bleve.NewConjunctionQuery(filters(q)...))
 
 	req := bleve.NewSearchRequestOptions(bq, size, from, false)
-	req.SortBy([]string{"-_score", "_id"}) // ids break ties so pages do not overlap
+	if q.Sort == index.SortDate {
+		req.SortByCustom(search.SortOrder{
+			&search.SortField{Field: fieldLastSeen, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+			&search.SortDocID{},
+		})
+	} else {
+		req.SortBy([]string{"-_score", "_id"}) // ids break ties so pages do not overlap
+	}
 	req.Fields = []string{fieldEntity}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	req.Highlight.AddField(fieldCaption)
 	req.Highlight.AddField(fieldText)
-	req.AddFacet(SchemaFacet, bleve.NewFacetRequest(fieldSchema, maxFacetValues))
+	for _, key := range index.FacetKeys {
+		req.AddFacet(key, bleve.NewFacetRequest(facetFields[key], index.MaxFacetValues))
+	}
 
 	sr, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -96,7 +84,10 @@ func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error)
 	res := index.Result{
 		Total:  int(sr.Total),
 		Hits:   make([]index.Hit, 0, len(sr.Hits)),
-		Facets: map[string][]index.FacetCount{SchemaFacet: schemaFacet(sr.Facets)},
+		Facets: make(map[string][]index.FacetCount, len(index.FacetKeys)),
+	}
+	for _, key := range index.FacetKeys {
+		res.Facets[key] = facetCounts(sr.Facets, key)
 	}
 	for _, m := range sr.Hits {
 		h, err := toHit(m, q.PurposeID)
@@ -108,17 +99,41 @@ func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error)
 	return res, nil
 }
 
-func paging(q index.Query) (page, size int) {
-	page, size = q.Page, q.PageSize
-	if page < 1 {
-		page = 1
+// filters are q's restrictions, the purpose first: they select without
+// scoring.
+func filters(q index.Query) []query.Query {
+	out := []query.Query{termQuery(fieldPurposes, q.PurposeID)}
+	if q.SignalID != "" {
+		out = append(out, termQuery(fieldLinks, index.LinkKey(q.PurposeID, q.SignalID)))
 	}
-	if size <= 0 {
-		size = defaultPageSize
+	if len(q.SignalIDs) > 0 {
+		keys := make([]string, len(q.SignalIDs))
+		for i, id := range q.SignalIDs {
+			keys[i] = index.LinkKey(q.PurposeID, id)
+		}
+		out = append(out, anyTerm(fieldLinks, keys))
 	}
-	size = min(size, maxPageSize)
-	page = min(page, maxWindow) // keeps (page-1)*size far from overflow
-	return page, size
+	if q.Schema != "" {
+		out = append(out, termQuery(fieldSchema, q.Schema))
+	}
+	if len(q.Sources) > 0 {
+		out = append(out, anyTerm(fieldSources, q.Sources))
+	}
+	if !q.DateFrom.IsZero() || !q.DateTo.IsZero() {
+		inclusive := true
+		r := bleve.NewDateRangeInclusiveQuery(q.DateFrom, q.DateTo, &inclusive, &inclusive)
+		r.SetField(fieldLastSeen)
+		out = append(out, r)
+	}
+	return out
+}
+
+func anyTerm(field string, terms []string) query.Query {
+	alts := make([]query.Query, len(terms))
+	for i, t := range terms {
+		alts[i] = termQuery(field, t)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // textQuery matches text in three ways: every word in the caption (boosted)
@@ -126,7 +141,7 @@ func paging(q index.Query) (page, size int) {
 // and longer words without digits also at edit distance 1; or the whole text, normalised, as
 // one identifier ("8823 sj" → "8823SJ").
 func (x *Index) textQuery(text string) query.Query {
-	text = strings.TrimSpace(truncateTo(text, maxQueryBytes))
+	text = strings.TrimSpace(index.Truncate(text, maxQueryBytes))
 	if text == "" {
 		return bleve.NewMatchAllQuery()
 	}
@@ -138,7 +153,7 @@ func (x *Index) textQuery(text string) query.Query {
 		}
 		alts = append(alts, bleve.NewConjunctionQuery(conj...))
 	}
-	if id := NormalizeIdentifier(text); id != "" {
+	if id := index.NormalizeIdentifier(text); id != "" {
 		t := termQuery(fieldIdentifiers, id)
 		t.SetBoost(identifierBoost)
 		alts = append(alts, t)
@@ -156,11 +171,15 @@ func (x *Index) words(text string) []string {
 		return nil
 	}
 	var out []string
+	seen := map[string]bool{}
 	for _, tok := range a.Analyze([]byte(text)) {
 		if len(out) == maxQueryTokens {
 			break
 		}
-		out = appendOnce(out, string(tok.Term))
+		if w := string(tok.Term); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
 	}
 	return out
 }
@@ -203,14 +222,7 @@ func toHit(m *search.DocumentMatch, purposeID string) (index.Hit, error) {
 	if err := json.Unmarshal([]byte(raw), &e); err != nil {
 		return index.Hit{}, fmt.Errorf("decoding indexed entity %s: %w", m.ID, err)
 	}
-	// Links under other purposes are not this search's business.
-	links := e.Signals[:0]
-	for _, l := range e.Signals {
-		if l.PurposeID == purposeID {
-			links = append(links, l)
-		}
-	}
-	e.Signals = links
+	index.OnlyPurpose(&e, purposeID)
 	h := index.Hit{Entity: e, Score: m.Score}
 	for field, frags := range m.Fragments {
 		for _, f := range frags {
@@ -231,25 +243,14 @@ func toHit(m *search.DocumentMatch, purposeID string) (index.Hit, error) {
 // markOpen is the tag Bleve's html highlighter puts before a matched term.
 const markOpen = "<mark>"
 
-func schemaFacet(facets search.FacetResults) []index.FacetCount {
+func facetCounts(facets search.FacetResults, key string) []index.FacetCount {
 	out := []index.FacetCount{}
-	fr, ok := facets[SchemaFacet]
-	if !ok || fr == nil {
+	fr, ok := facets[key]
+	if !ok || fr == nil || fr.Terms == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
 		out = append(out, index.FacetCount{Value: t.Term, Count: t.Count})
 	}
 	return out
-}
-
-// truncateTo cuts s to n bytes without splitting a UTF-8 sequence.
-func truncateTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

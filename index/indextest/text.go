@@ -178,3 +178,61 @@ func checkFragments(t *testing.T, h index.Hit) {
 		t.Errorf("no escaped text in highlights %v", h.Highlights)
 	}
 }
+
+// testIdentifierNotations: identifiers are found however they are typed —
+// a KvK number with spaces, a plate with or without dashes, a postcode
+// with a space — and nothing else is found by them.
+func testIdentifierNotations(t *testing.T, idx index.Index) {
+	car := ent("car", entity.SchemaVehicle, "6-TJR-64", map[string][]string{
+		"registrationNumber": {"6TJR64"},
+		"make":               {"Volkswagen"},
+	}, link(purposeA, signal1))
+	other := ent("other-car", entity.SchemaVehicle, "6-TJR-65", map[string][]string{
+		"registrationNumber": {"6TJR65"},
+	}, link(purposeA, signal1))
+	firm := ent("firm", entity.SchemaCompany, "Kenteken Verhuur", map[string][]string{
+		"name":       {"Kenteken Verhuur"},
+		"kvkNumber":  {"68750110"},
+		"postalCode": {"1012LG"},
+	}, link(purposeA, signal1))
+	upsert(t, idx, car, other, firm)
+	for text, want := range map[string]string{
+		"6-TJR-64": "car", "6tjr64": "car", "6 TJR 64": "car", "6-tjr-64": "car",
+		"6875 0110": "firm", "68 75 01 10": "firm", "68750110": "firm", "68.75.01.10": "firm",
+		"1012 LG": "firm", "1012lg": "firm", "1012-LG": "firm",
+	} {
+		res := search(t, idx, index.Query{Text: text, PurposeID: purposeA})
+		if len(res.Hits) == 0 || res.Hits[0].ID != want {
+			t.Errorf("%q: found %v, want %s first", text, ids(res), want)
+		}
+		for _, h := range res.Hits {
+			if h.ID != want {
+				t.Errorf("%q: also found %s", text, h.ID)
+			}
+		}
+	}
+	// One digit off is another identifier, not a typo.
+	expectIDs(t, idx, index.Query{Text: "68750111", PurposeID: purposeA})
+	expectIDs(t, idx, index.Query{Text: "6-TJR-66", PurposeID: purposeA})
+}
+
+// testTypos: a word of five letters or more is found with one letter
+// wrong, added or missing; shorter words must be exact.
+func testTypos(t *testing.T, idx index.Index) {
+	upsert(t, idx,
+		company("jansen", "Bakkerij Jansen", link(purposeA, signal1)),
+		company("mol", "Mol Transport", link(purposeA, signal1)),
+		company("other", "Slagerij Pietersen", link(purposeA, signal1)),
+	)
+	for _, text := range []string{"jansem", "jansn", "janssen", "bakkerij jansem", "bakerij jansen"} {
+		expectIDs(t, idx, index.Query{Text: text, PurposeID: purposeA}, "jansen")
+	}
+	// The exact spelling ranks above a near one.
+	upsert(t, idx, company("janse", "Bakkerij Janse", link(purposeA, signal1)))
+	res := expectIDs(t, idx, index.Query{Text: "janse", PurposeID: purposeA}, "janse", "jansen")
+	if len(res.Hits) == 2 && res.Hits[0].ID != "janse" {
+		t.Errorf("janse: order %v, want the exact match first", hitOrder(res))
+	}
+	expectIDs(t, idx, index.Query{Text: "mal", PurposeID: purposeA})
+	expectIDs(t, idx, index.Query{Text: "pietersen jansen", PurposeID: purposeA})
+}
