@@ -327,6 +327,24 @@ func checkSearch(t *testing.T, a caller, d *deployment) {
 	if code != 0 || !strings.Contains(out, "Test BV Donald") || !strings.Contains(out, "kvkNumber=68750110") {
 		t.Errorf("verrijk search: exit %d\n%s%s", code, out, errOut)
 	}
+	// The filters: only KvK's entities, newest first; a source that finds
+	// nothing for the name; a date range in the past.
+	out, errOut, code = run(t, []string{"VERRIJK_TOKEN=" + a.token}, "search", "Donald", "--purpose", purposeID,
+		"--source", "kvk", "--sort", "date", "--server", d.base)
+	if code != 0 || !strings.Contains(out, "Test BV Donald") {
+		t.Errorf("verrijk search --source kvk: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"--source", "rdw"}, {"--to", "2001-01-01"}} {
+		out, errOut, code = run(t, []string{"VERRIJK_TOKEN=" + a.token}, append([]string{"search", "Donald",
+			"--purpose", purposeID, "--server", d.base}, args...)...)
+		if code != 0 || !strings.HasPrefix(out, "0 hits") {
+			t.Errorf("verrijk search %v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if _, errOut, code := run(t, []string{"VERRIJK_TOKEN=" + a.token}, "search", "Donald", "--purpose", purposeID,
+		"--sort", "random", "--server", d.base); code == 0 || !strings.Contains(errOut, "sort") {
+		t.Errorf("verrijk search --sort random: exit %d, %s", code, errOut)
+	}
 }
 
 func checkAudit(t *testing.T, auditor, analyst caller, signalID, jobID string) {

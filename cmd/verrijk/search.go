@@ -22,7 +22,8 @@ type searchHit struct {
 var identifierProps = []string{"kvkNumber", "vestigingsnummer", "rsin", "postalCode", "bagId", "registrationNumber", "identifier"}
 
 func newSearchCmd(g *globals) *cobra.Command {
-	var purpose, schema, signal string
+	var purpose, schema, signal, from, to, sortBy string
+	var srcs []string
 	var page int
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -47,6 +48,14 @@ func newSearchCmd(g *globals) *cobra.Command {
 			if page > 0 {
 				q.Set("page", fmt.Sprint(page))
 			}
+			for _, s := range srcs {
+				q.Add("source", s)
+			}
+			for k, v := range map[string]string{"date_from": from, "date_to": to, "sort": sortBy} {
+				if v != "" {
+					q.Set(k, v)
+				}
+			}
 			var raw json.RawMessage
 			if err := c.do(cmd.Context(), "GET", "/api/v1/search?"+q.Encode(), nil, &raw); err != nil {
 				return err
@@ -62,6 +71,10 @@ func newSearchCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&schema, "schema", "", "only this schema (Company, Address, …)")
 	cmd.Flags().StringVar(&signal, "signal", "", "only entities linked to this signal")
 	cmd.Flags().IntVar(&page, "page", 0, "result page (20 hits a page)")
+	cmd.Flags().StringSliceVar(&srcs, "source", nil, "only entities from these sources (repeat or comma-separate)")
+	cmd.Flags().StringVar(&from, "from", "", "last seen on or after this date (2026-01-31) or RFC 3339 time")
+	cmd.Flags().StringVar(&to, "to", "", "last seen on or before this date or time")
+	cmd.Flags().StringVar(&sortBy, "sort", "", "relevance (default) or date")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the API's JSON answer")
 	addClientFlags(cmd, g)
 	return cmd
