@@ -12,6 +12,8 @@ import (
 
 	"verrijk/audit"
 	"verrijk/index"
+	"verrijk/indicators"
+	"verrijk/retention"
 	"verrijk/sources"
 	"verrijk/store"
 )
@@ -43,9 +45,18 @@ type Deps struct {
 	// PseudonymKey keys the data subject pseudonyms in audit exports;
 	// empty: a random key per process (see processKey).
 	PseudonymKey []byte
+	// SignalPeriod is retention.signal_period, for the retention overview
+	// (zero: signals are kept).
+	SignalPeriod retention.Period
+	// Indicators evaluates and describes the indicator rules; nil: the
+	// indicator routes answer 503.
+	Indicators *indicators.Engine
 }
 
-type server struct{ Deps }
+type server struct {
+	Deps
+	authLog *throttle // token use and failed logins, see authlog.go
+}
 
 // New returns the HTTP handler for the whole service.
 func New(d Deps) http.Handler {
@@ -55,7 +66,7 @@ func New(d Deps) http.Handler {
 	if len(d.PseudonymKey) == 0 {
 		d.PseudonymKey = processKey()
 	}
-	s := &server{d}
+	s := &server{Deps: d, authLog: &throttle{}}
 	mux := http.NewServeMux()
 	// Signals and what was found for them are for the team working them:
 	// admins manage purposes and sources but read no enriched data
@@ -73,9 +84,17 @@ func New(d Deps) http.Handler {
 	route("POST /api/v1/signals/{id}/subjects", analyst, s.addSubject)
 	route("POST /api/v1/signals/{id}/enrichments", analyst, s.requestEnrichment)
 	route("GET /api/v1/signals/{id}/entities", analyst, s.signalEntities)
+	route("GET /api/v1/signals/{id}/graph", analyst, s.signalGraph)
+	route("GET /api/v1/signals/{id}/indicators", analyst, s.signalIndicators)
 	route("GET /api/v1/jobs/{id}", analyst, s.getJob)
 	route("GET /api/v1/jobs/{id}/events", analyst, s.jobEvents)
 	route("GET /api/v1/entities/{id}", analyst, s.getEntity)
+	route("GET /api/v1/entities/{id}/graph", analyst, s.entityGraph)
+	route("GET /api/v1/entities/{id}/candidates", analyst, s.listCandidates)
+	route("POST /api/v1/entities/{id}/candidates", analyst, s.decideCandidate)
+	route("DELETE /api/v1/entities/{id}/candidates/{other_id}", analyst, s.reverseCandidate)
+	route("GET /api/v1/entities/{id}/indicators", analyst, s.entityIndicators)
+	route("GET /api/v1/evidence/{sha256}", analyst, s.getEvidence)
 	route("GET /api/v1/search", analyst, s.search)
 	route("GET /api/v1/purposes", all, s.listPurposes)
 	route("GET /api/v1/purposes/{id}", all, s.getPurpose)
@@ -84,11 +103,15 @@ func New(d Deps) http.Handler {
 	route("GET /api/v1/audit", []string{RoleAuditor}, s.listAudit)
 	route("GET /api/v1/audit/verify", []string{RoleAuditor}, s.verifyAudit)
 	route("GET /api/v1/audit/export", []string{RoleAuditor}, s.exportAudit)
+	route("GET /api/v1/subjects/report", []string{RoleAuditor}, s.subjectReport)
+	route("POST /api/v1/subjects/erasure", []string{RoleAuditor}, s.eraseSubject)
+	route("GET /api/v1/retention", []string{RoleAuditor}, s.retentionOverview)
 	route("GET /api/v1/tokens", []string{RoleAdmin}, s.listTokens)
 	route("POST /api/v1/tokens", []string{RoleAdmin}, s.createToken)
 	route("DELETE /api/v1/tokens/{id}", []string{RoleAdmin}, s.revokeToken)
 	route("GET /api/v1/sources", []string{RoleAdmin}, s.listSources)
 	route("PUT /api/v1/sources/{name}", []string{RoleAdmin}, s.updateSource)
+	route("POST /api/v1/sources/{name}/test", []string{RoleAdmin}, s.testSource)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API route: "+r.Method+" "+r.URL.Path)
 	})

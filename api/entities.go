@@ -38,10 +38,10 @@ func (s *server) signalEntities(w http.ResponseWriter, r *http.Request) {
 		Detail: fmt.Sprintf("%d entities: %s", len(ents), entityIDs(ents))}) {
 		return
 	}
-	views := make([]entityView, 0, len(ents))
+	views := make([]entityAnswer, 0, len(ents))
 	for _, e := range ents {
-		v, _ := teamView(e, purpose.ID, principal(r).Team, teams)
-		views = append(views, v)
+		a, _ := answerFor(e, purpose.ID, principal(r).Team, sigID, teams)
+		views = append(views, a)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entities": views})
 }
@@ -78,17 +78,26 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, "signal teams", err)
 		return
 	}
-	v, visible := teamView(e, purpose.ID, principal(r).Team, teams)
-	if !visible {
+	if _, visible := teamView(e, purpose.ID, principal(r).Team, teams); !visible {
 		s.deny(w, r, "entity", id, "linked under purpose "+purpose.ID+" only to signals of other teams",
 			"entity belongs to signals of other teams")
 		return
 	}
-	if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
-		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity}) {
+	// A person confirmed to be the same as others shows as one profile.
+	answer, err := s.profile(r, e, purpose.ID, teams)
+	if err != nil {
+		s.writeStoreError(w, r, "entity", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	detail := ""
+	if len(answer.SameAs) > 0 {
+		detail = "one profile with " + strings.Join(answer.SameAs, ",")
+	}
+	if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
+		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Detail: detail}) {
+		return
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // keepLinks drops the entity's signal links under other purposes: that a
@@ -128,15 +137,21 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	if sigID != "" && !s.checkSignal(w, r, sigID, "signal", sigID, true) {
 		return
 	}
+	filters, msg := parseSearchFilters(q, s.Known)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, "bad_request", msg)
+		return
+	}
 	res, err := s.teamSearch(r, index.Query{Text: text, PurposeID: purpose.ID,
-		SignalID: sigID, Schema: q.Get("schema"), Page: page})
+		SignalID: sigID, Schema: q.Get("schema"), Page: page,
+		Sources: filters.Sources, DateFrom: filters.From, DateTo: filters.To, Sort: filters.Sort})
 	if err != nil {
 		s.writeStoreError(w, r, "search", err)
 		return
 	}
 	if !s.record(w, r, audit.Entry{Action: audit.ActionSearch, ObjectType: "query", ObjectID: text,
 		PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity,
-		Detail: fmt.Sprintf("schema=%q signal=%q page=%d total=%d", q.Get("schema"), q.Get("signal_id"), page, res.Total)}) {
+		Detail: fmt.Sprintf("schema=%q signal=%q page=%d total=%d", q.Get("schema"), q.Get("signal_id"), page, res.Total) + filters.detail()}) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

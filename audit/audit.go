@@ -34,6 +34,15 @@ const (
 	ActionSubjectReported     = "subject.reported" // a data-subject report was produced
 	ActionSubjectErased       = "subject.erased"   // a data subject's data was erased
 	ActionLogin               = "auth.login"       // a web session began (token or OIDC)
+	ActionTokenUsed           = "auth.token_used"  // an API token was used (once per token and origin an hour)
+	ActionAuthFailed          = "auth.failed"      // an unknown, expired or revoked token (once per origin a minute)
+)
+
+// Actions on person match decisions (api/candidates.go): an analyst
+// decided whether two Person entities are one person, or took that back.
+const (
+	ActionMatchDecided  = "entity.match_decided"
+	ActionMatchReversed = "entity.match_reversed"
 )
 
 // Results of an operation.

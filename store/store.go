@@ -35,13 +35,13 @@ const (
 
 // Signal is an analyst's record of a suspected case of undermining.
 type Signal struct {
-	ID          string       `json:"id"`
-	Title       string       `json:"title"`
-	Description string       `json:"description"`
-	ExternalRef string       `json:"external_ref"`
-	Team        string       `json:"team"`
-	CreatedBy   string       `json:"created_by"`
-	CreatedAt   time.Time    `json:"created_at"`
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	ExternalRef string    `json:"external_ref"`
+	Team        string    `json:"team"`
+	CreatedBy   string    `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
 	// Status is open or closed (SignalOpen, SignalClosed).
 	Status string `json:"status"`
 	// Assignee is the team member a coordinator gave the signal to.
@@ -254,7 +254,10 @@ type AuditFilter struct {
 	Since     time.Time
 	Until     time.Time
 	AfterSeq  int64
-	Limit     int // default 100, max 1000
+	// Mentions keeps entries whose object id is one of these, or whose
+	// detail contains one (a data-subject report's processing log).
+	Mentions []string
+	Limit    int // default 100, max 1000
 }
 
 // Store is the system of record. Create* methods fill an empty ID with a new
@@ -267,6 +270,8 @@ type Store interface {
 	// Atomic runs fn in one transaction (see store/atomic.go): a change
 	// and its audit entry commit together or not at all.
 	Atomic(ctx context.Context, fn func(tx Store) error) error
+	// Resolution: lookup keys and person match decisions (resolution.go).
+	Resolution
 
 	CreateSignal(ctx context.Context, s Signal) (Signal, error)
 	// GetSignal returns the signal with its subjects and job summaries.
@@ -287,6 +292,19 @@ type Store interface {
 	// links, and returns the links it deleted (their entities may now be
 	// orphans for the retention sweep).
 	PurgeSignal(ctx context.Context, id string) ([]entity.Link, error)
+
+	// Data-subject rights (store/subjectdata.go): EntitiesContaining is a
+	// candidate search by a word of an identifier; SubjectsByValue finds
+	// the signals an identifier was entered on; DeleteSubjects and
+	// DeleteEntityLinks serve an erasure (then DeleteEntities).
+	EntitiesContaining(ctx context.Context, token string, limit int) ([]entity.Entity, error)
+	SubjectsByValue(ctx context.Context, t subject.Type, value string) ([]Subject, error)
+	DeleteSubjects(ctx context.Context, ids []string) (int, error)
+	DeleteEntityLinks(ctx context.Context, ids []string) ([]entity.Link, error)
+	// LinkExpiries and SignalActivitySummary are the retention overview
+	// (store/retentionview.go): what expires when.
+	LinkExpiries(ctx context.Context, soon time.Time) ([]PurposeExpiry, error)
+	SignalActivitySummary(ctx context.Context, cutoff time.Time) (SignalActivity, error)
 
 	CreatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrConflict if the id exists; stored active, version 1
 	UpdatePurpose(ctx context.Context, p Purpose) (Purpose, error) // ErrNotFound if it does not; version + 1
@@ -383,4 +401,12 @@ type Store interface {
 	// what was recorded, so a verifier can tell a cut-off tail.
 	RecordAuditHead(ctx context.Context) (AuditHead, error)
 	AuditHeads(ctx context.Context) ([]AuditHead, error)
+
+	// Indicators (store/indicators.go): ReplaceIndicatorHits swaps a
+	// signal's hits for new ones and records the run; IndicatorHits reads
+	// hits back; StaleIndicatorSignals pages through the signals due for
+	// evaluation (new rules version, or their data changed).
+	ReplaceIndicatorHits(ctx context.Context, run IndicatorRun, hits []IndicatorHit) error
+	IndicatorHits(ctx context.Context, f IndicatorFilter) ([]IndicatorHit, error)
+	StaleIndicatorSignals(ctx context.Context, rulesVersion, after string, limit int) ([]string, error)
 }

@@ -14,6 +14,7 @@ import (
 	"verrijk/config"
 	bleveindex "verrijk/index/bleve"
 	esindex "verrijk/index/elasticsearch"
+	"verrijk/pipeline/resolve"
 )
 
 func newReindexCmd(g *globals) *cobra.Command {
@@ -54,7 +55,10 @@ type reindexResult struct {
 	Entities int      `json:"entities"`
 	CaughtUp int      `json:"caught_up,omitempty"`
 	Deleted  []string `json:"deleted,omitempty"`
-	Seconds  float64  `json:"seconds"`
+	// Keyed is how many entities had their resolution lookup keys
+	// (re)written: entities stored before resolution existed get them here.
+	Keyed   int     `json:"keyed"`
+	Seconds float64 `json:"seconds"`
 }
 
 func runReindex(ctx context.Context, cfg *config.Config, g *globals, asJSON bool) error {
@@ -66,6 +70,11 @@ func runReindex(ctx context.Context, cfg *config.Config, g *globals, asJSON bool
 	log := newLogger(cfg, g.stderr)
 	started := time.Now()
 	res := reindexResult{Backend: cfg.Index.Backend}
+	// The store's lookup keys are a projection too: rebuilt first, so that
+	// entities stored by an older verrijk resolve like new ones.
+	if res.Keyed, err = resolve.Backfill(ctx, st); err != nil {
+		return fmt.Errorf("reindex: writing lookup keys: %w", err)
+	}
 	switch cfg.Index.Backend {
 	case "", "bleve":
 		res.Backend = "bleve"
@@ -94,7 +103,8 @@ func runReindex(ctx context.Context, cfg *config.Config, g *globals, asJSON bool
 	if asJSON {
 		return json.NewEncoder(g.stdout).Encode(res)
 	}
-	fmt.Fprintf(g.stdout, "reindexed %d entities into %s (%s) in %.1fs\n", res.Entities, res.Target, res.Backend, res.Seconds)
+	fmt.Fprintf(g.stdout, "reindexed %d entities into %s (%s) in %.1fs; lookup keys of %d entities written\n",
+		res.Entities, res.Target, res.Backend, res.Seconds, res.Keyed)
 	if res.Previous != "" {
 		fmt.Fprintf(g.stdout, "alias moved from %s; %d entities changed meanwhile were written again\n", res.Previous, res.CaughtUp)
 	}

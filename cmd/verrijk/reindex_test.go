@@ -109,7 +109,8 @@ func TestReindexBleve(t *testing.T) {
 		t.Fatalf("reindex: %v", err)
 	}
 	var res reindexResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Backend != "bleve" || res.Entities != 2 || res.Target != ixPath {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Backend != "bleve" || res.Entities != 2 || res.Target != ixPath ||
+		res.Keyed != 2 {
 		t.Fatalf("reindex printed %q (%v)", out, err)
 	}
 	ix, err = bleveindex.Open(ixPath)

@@ -65,6 +65,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newServeCmd(g), newWorkerCmd(g), newMigrateCmd(g), newTokenCmd(g),
 		newEnrichCmd(g), newSearchCmd(g), newSignalCmd(g), newSourcesCmd(g), newAuditCmd(g), newReplayCmd(g))
 	root.AddCommand(newRetentionCmd(g))
+	root.AddCommand(newReindexCmd(g))
+	root.AddCommand(newSubjectCmd(g))
 	return root
 }
 

@@ -23,6 +23,7 @@ import (
 	"verrijk/egress"
 	"verrijk/index"
 	bleveindex "verrijk/index/bleve"
+	"verrijk/indicators"
 	"verrijk/sources"
 	"verrijk/sources/registry"
 	"verrijk/store"
@@ -48,6 +49,10 @@ type runtime struct {
 	adapters map[string]sources.Source // every adapter, enabled or not
 	mini     *miniredis.Miniredis      // embedded Redis, when queue.redis_url is empty
 	closers  []func() error
+	// indicators evaluates the indicator rules; rulesPath is the rules file
+	// it follows ("" for the built-in rules). See indicators.go.
+	indicators *indicators.Engine
+	rulesPath  string
 }
 
 // openRuntime opens the store (migrated, purposes seeded), the queue and
@@ -55,6 +60,10 @@ type runtime struct {
 func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, withIndex bool) (*runtime, error) {
 	rt := &runtime{cfg: cfg, log: log, sources: map[string]sources.Source{}, adapters: map[string]sources.Source{}}
 	if err := rt.openStore(ctx); err != nil {
+		rt.Close()
+		return nil, err
+	}
+	if err := rt.openIndicators(); err != nil {
 		rt.Close()
 		return nil, err
 	}
@@ -67,7 +76,7 @@ func openRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, with
 		return nil, err
 	}
 	if withIndex {
-		if err := rt.openIndex(); err != nil {
+		if err := rt.openIndex(ctx); err != nil {
 			rt.Close()
 			return nil, err
 		}
@@ -155,12 +164,20 @@ func (rt *runtime) openSources() error {
 	return nil
 }
 
-func (rt *runtime) openIndex() error {
+func (rt *runtime) openIndex(ctx context.Context) error {
 	switch rt.cfg.Index.Backend {
 	case "", "bleve":
 		ix, err := bleveindex.Open(filepath.Join(rt.cfg.DataDir, "index.bleve"))
 		if err != nil {
 			return fmt.Errorf("opening bleve index in %s: %w", rt.cfg.DataDir, err)
+		}
+		rt.index = ix
+		rt.closers = append(rt.closers, ix.Close)
+		return nil
+	case "elasticsearch":
+		ix, err := openESIndex(ctx, rt.cfg, rt.log)
+		if err != nil {
+			return err
 		}
 		rt.index = ix
 		rt.closers = append(rt.closers, ix.Close)
@@ -175,7 +192,7 @@ func (rt *runtime) processor() *workers.Processor {
 	host, _ := os.Hostname()
 	return &workers.Processor{Store: rt.store, Index: rt.index, Audit: rt.audit, Sources: rt.sources,
 		Enqueue: rt.enqueuer.Enqueue, Origin: fmt.Sprintf("worker:%s/%d", host, os.Getpid()), Log: rt.log,
-		Paused: rt.control.Paused}
+		Paused: rt.control.Paused, OnJobFinished: rt.indicators.JobFinished}
 }
 
 // followSources applies admins' run-time source changes now and then

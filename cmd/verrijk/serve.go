@@ -14,7 +14,6 @@ import (
 	"verrijk/audit"
 	"verrijk/config"
 	"verrijk/sources/registry"
-	"verrijk/web"
 	"verrijk/workers"
 )
 
@@ -45,6 +44,7 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	defer cancel()
 	embedded := cfg.Queue.RedisURL == ""
 	rt.followSources(ctx)
+	rt.followIndicators(ctx, true)
 	go audit.KeepRecordingHeads(ctx, rt.store, 10*time.Minute, log)
 	if embedded {
 		srv, mux := workers.NewServer(rt.redisOpt, rt.concurrency(), rt.processor(), log)
@@ -72,11 +72,18 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	}
 	defer stopRetention()
 
-	handler := api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
-		Sources: rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
+	pol, err := sweepPolicy(cfg)
+	if err != nil {
+		return err
+	}
+	var handler http.Handler
+	ui := rt.webUI(cfg, log, &handler)
+	handler = api.New(api.Deps{Store: rt.store, Index: rt.index, Audit: rt.audit, Enqueue: rt.enqueuer.Enqueue,
+		SignalPeriod: pol.SignalPeriod,
+		Sources:      rt.sources, Known: config.KnownSources(), MaxDepth: cfg.Enrichment.MaxDepth,
 		Adapters: rt.adapters, SourceSettings: rt.sourceSettings(), LiveState: rt.limiter.State,
 		PseudonymKey: []byte(cfg.Audit.PseudonymKey), CriminalOffenceSources: registry.CriminalOffenceSources(),
-		Ready: rt.ready, Metrics: rt.metrics(), Web: web.Handler(log), Log: log})
+		Ready: rt.ready, Metrics: rt.metrics(), Web: ui, Log: log, Indicators: rt.indicators})
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("server.addr: %w", err)

@@ -37,6 +37,7 @@ func newWorkerCmd(g *globals) *cobra.Command {
 			}
 			defer rt.Close()
 			rt.followSources(cmd.Context())
+			rt.followIndicators(cmd.Context(), false)
 			go rt.reconciler().Run(cmd.Context())
 			if metricsAddr != "" {
 				if err := serveMetrics(cmd.Context(), metricsAddr, rt); err != nil {

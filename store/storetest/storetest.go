@@ -34,13 +34,17 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SignalEntities", testSignalEntities},
 		{"ChangedEntities", testChangedEntities},
 		{"Retention", testRetention}, {"RetentionEvidence", testRetentionEvidence},
+		{"EntityKeys", testEntityKeys}, {"GetEntities", testGetEntities}, {"MatchDecisions", testMatchDecisions},
 		{"SourceStats", testSourceStats},
 		{"SourceOverrides", testSourceOverrides},
 		{"AuditChain", testAuditChain},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditFilters", testAuditFilters},
 		{"TimeRoundTrip", testTimeRoundTrip},
+		{"IndicatorHits", testIndicatorHits}, {"IndicatorHitsFollowLinks", testIndicatorHitsFollowLinks},
+		{"StaleIndicatorSignals", testStaleIndicatorSignals},
 		{"SignalWorkflow", testSignalWorkflow}, {"PurgeSignal", testPurgeSignal}, {"Atomic", testAtomic},
+		{"SubjectData", testSubjectData}, {"RetentionOverview", testRetentionOverview},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
