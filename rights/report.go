@@ -9,12 +9,17 @@ import (
 	"time"
 
 	"verrijk/pipeline/entity"
+	"verrijk/pipeline/resolve"
 	"verrijk/pipeline/subject"
 	"verrijk/store"
 )
 
-// maxLogEntries caps the processing log one report carries.
-const maxLogEntries = 10000
+// maxLogEntries caps the processing log one report carries; maxReferring
+// the entities listed as pointing at one entity of the identifier.
+const (
+	maxLogEntries = 10000
+	maxReferring  = 5000
+)
 
 // Report is everything verrijk holds on one identifier.
 type Report struct {
@@ -81,20 +86,39 @@ func Find(ctx context.Context, st store.Store, sub subject.Subject) (about, refe
 			ids = append(ids, e.ID)
 		}
 	}
+	if len(ids) == 0 {
+		return about, nil, nil
+	}
+	// Who points at them: the ref: lookup keys stored with every entity
+	// (pipeline/resolve; `verrijk reindex` writes them for older ones).
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = resolve.RefKey(id)
+	}
+	byKey, err := st.EntitiesByKeys(ctx, "", keys, maxReferring)
+	if err != nil {
+		return nil, nil, err
+	}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		seen[id] = true
 	}
-	for _, id := range ids {
-		refs, err := st.EntitiesContaining(ctx, id, 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, e := range refs {
-			if !seen[e.ID] && refersTo(e, ids) {
-				seen[e.ID] = true
-				referring = append(referring, e)
+	var refIDs []string
+	for _, k := range keys {
+		for _, id := range byKey[k] {
+			if !seen[id] {
+				seen[id] = true
+				refIDs = append(refIDs, id)
 			}
+		}
+	}
+	refs, err := st.GetEntities(ctx, refIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range refs {
+		if refersTo(e, ids) {
+			referring = append(referring, e)
 		}
 	}
 	return about, referring, nil
