@@ -46,6 +46,7 @@ type entityData struct {
 	History      []propValue  // website history of this entity (Domain)
 	Purpose      string
 	Indicators   indicatorList
+	Candidates   *candidateList // persons only: namesakes to judge
 }
 
 // propOrder puts the identifying properties first.
@@ -65,6 +66,10 @@ func (u *ui) entityPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	var err error
 	if d.Indicators, err = u.indicators(r, sess, "/api/v1/entities/"+esc(d.Entity.ID)+"/indicators"); err != nil {
+		u.apiFailed(w, r, sess, err)
+		return
+	}
+	if d.Candidates, err = u.candidates(r, sess, d.Entity); err != nil {
 		u.apiFailed(w, r, sess, err)
 		return
 	}

@@ -99,6 +99,8 @@ func (u *ui) routes() http.Handler {
 	auth("GET /opdrachten/{id}", u.jobPage)
 	auth("GET /opdrachten/{id}/voortgang", u.jobProgress)
 	auth("GET /entiteiten/{id}", u.entityPage)
+	auth("POST /entiteiten/{id}/kandidaten", u.candidateDecide)
+	auth("POST /entiteiten/{id}/kandidaten/{other}/intrekken", u.candidateReverse)
 	auth("GET /bewijs/{sha}", u.evidencePage)
 	auth("GET /zoeken", u.searchPage)
 	auth("GET /beheer/bronnen", u.adminSources)
