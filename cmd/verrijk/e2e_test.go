@@ -32,6 +32,22 @@ type deployment struct {
 // newDeployment writes a config for the replay servers plus extra YAML
 // (queue/store settings) and starts `verrijk serve` and workers.
 func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
+	return startDeployment(t, deployOptions{extraYAML: extraYAML, workers: workers})
+}
+
+// deployOptions vary a test deployment.
+type deployOptions struct {
+	extraYAML string // appended to the config
+	workers   int    // separate `verrijk worker` processes
+	maxDepth  int    // enrichment.max_depth; 0: 2
+	// settings replace a source's replay settings (e.g. a hostile stand-in).
+	settings map[string]string
+	// addressedYAML is config that needs the server's base URL (the OIDC
+	// redirect), appended too.
+	addressedYAML func(base string) string
+}
+
+func startDeployment(t *testing.T, o deployOptions) *deployment {
 	d := &deployment{t: t, replay: map[string]replays.Handler{}}
 	var srcYAML strings.Builder
 	for _, r := range replays.All {
@@ -39,7 +55,11 @@ func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		d.replay[r.Source] = h
-		fmt.Fprintf(&srcYAML, "  %s: {%s, rate: 100/s", r.Source, r.Settings(srv.URL))
+		settings, ok := o.settings[r.Source]
+		if !ok {
+			settings = r.Settings(srv.URL)
+		}
+		fmt.Fprintf(&srcYAML, "  %s: {%s, rate: 100/s", r.Source, settings)
 		switch r.Source {
 		case "rdap":
 			fmt.Fprintf(&srcYAML, ", bootstrap_url: %q", srv.URL+replays.RDAPBootstrapPath)
@@ -51,12 +71,20 @@ func newDeployment(t *testing.T, extraYAML string, workers int) *deployment {
 	addr := freeAddr(t)
 	d.base = "http://" + addr
 	d.dataDir = t.TempDir()
+	depth := o.maxDepth
+	if depth == 0 {
+		depth = 2
+	}
+	extra := o.extraYAML
+	if o.addressedYAML != nil {
+		extra += o.addressedYAML(d.base)
+	}
 	d.config = writeConfig(t, fmt.Sprintf(`
 server: {addr: "%s"}
 data_dir: %s
 egress: {allow_private_networks: true}
 sources:
-%senrichment: {max_depth: 2}
+%senrichment: {max_depth: %d}
 bootstrap_purposes:
   - id: %s
     name: Signaal ondermijning
@@ -65,10 +93,10 @@ bootstrap_purposes:
     retention: P1Y
     allowed_sources: [kvk, bag, rdw, bekendmakingen, rdap, wayback, opensanctions]
     criminal_offence_data: true
-%s`, addr, d.dataDir, srcYAML.String(), purposeID, extraYAML))
+%s`, addr, d.dataDir, srcYAML.String(), depth, purposeID, extra))
 	d.serve = start(t, nil, "serve", "--config", d.config)
 	waitReady(t, d.base, d.serve)
-	for i := 0; i < workers; i++ {
+	for i := 0; i < o.workers; i++ {
 		start(t, nil, "worker", "--config", d.config)
 	}
 	return d
