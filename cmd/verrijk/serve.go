@@ -59,8 +59,10 @@ func serve(ctx context.Context, cfg *config.Config, g *globals) error {
 	// then on whatever a failed index write or a crash left behind; in
 	// production mode separate workers cannot reach the embedded index, so
 	// the projector follows the store every second.
+	// With Elasticsearch every worker writes the shared index itself too,
+	// so the projector only catches up on what a failed write left behind.
 	projector := &workers.Projector{Store: rt.store, Index: rt.index, Log: log}
-	if embedded {
+	if embedded || cfg.Index.Backend == "elasticsearch" {
 		projector.Interval = 30 * time.Second
 	}
 	go projector.Run(ctx)
