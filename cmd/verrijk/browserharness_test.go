@@ -264,7 +264,24 @@ var docsShots = map[string]bool{"ui-signal": true, "ui-progress": true, "ui-enti
 // VERRIJK_UPDATE_SCREENSHOTS set, the README's ones go to docs/ instead.
 func (tb *tab) shot(name string) {
 	tb.t.Helper()
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	// A full-page capture (captureBeyondViewport) now and then never
+	// returns in headless Chromium (seen on a loaded machine), so test runs
+	// take the viewport, and only a docs refresh asks for the full page,
+	// with the viewport as fallback.
+	var png []byte
+	var err error
+	captures := []chromedp.Action[[]byte]{chromedp.CaptureScreenshot(), chromedp.CaptureScreenshot()}
+	if os.Getenv("VERRIJK_UPDATE_SCREENSHOTS") != "" {
+		captures = []chromedp.Action[[]byte]{chromedp.FullScreenshot(100), chromedp.CaptureScreenshot()}
+	}
+	for _, capture := range captures {
+		ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+		png, err = chromedp.Run(ctx, capture)
+		cancel()
+		if err == nil {
+			break
+		}
+	}
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
