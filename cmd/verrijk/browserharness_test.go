@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,16 +174,26 @@ func (tb *tab) open(path string) {
 
 func (tb *tab) text(css string) string {
 	tb.t.Helper()
-	// A node found a moment ago can be replaced before its text is read
-	// (the browser re-parsing after a redirect): ask again for a while.
+	return read(tb, "reading "+css, chromedp.Text(chromedp.CSS(css)))
+}
+
+// transientDOM are errors of a read that raced the browser replacing the
+// document (after a redirect or a form submit): asking again answers.
+var transientDOM = []string{"No node", "Cannot find context", "Execution context was destroyed", "Inspected target navigated"}
+
+// read runs a read-only action, asking again for a few seconds while the
+// document is being replaced, and fails the test on any other error.
+func read[T any](tb *tab, what string, a chromedp.Action[T]) T {
+	tb.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		s, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS(css)))
+		v, err := chromedp.Run(tb.ctx, a)
 		if err == nil {
-			return s
+			return v
 		}
-		if !strings.Contains(err.Error(), "No node") || time.Now().After(deadline) {
-			tb.t.Fatalf("reading %s: %v (page %s)", css, err, tb.location())
+		transient := slices.ContainsFunc(transientDOM, func(m string) bool { return strings.Contains(err.Error(), m) })
+		if !transient || time.Now().After(deadline) {
+			tb.t.Fatalf("%s: %v (page %s)", what, err, tb.location())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -221,10 +232,7 @@ const pageCheck = `JSON.stringify({
 // keeps the accessibility basics.
 func (tb *tab) safe() {
 	tb.t.Helper()
-	state, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](pageCheck))
-	if err != nil {
-		tb.t.Fatalf("reading page state: %v", err)
-	}
+	state := read(tb, "reading page state", chromedp.Evaluate[string](pageCheck))
 	var s struct {
 		Gehackt   string
 		CSP       []string
