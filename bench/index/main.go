@@ -9,17 +9,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+	"verrijk/bench/internal/cli"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -74,24 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func main() {
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "index:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	missed, err := run(ctx, o, os.Stdout)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "index:", err)
-		os.Exit(1)
-	}
-	if missed {
-		os.Exit(3)
-	}
+	cli.Main("index", parseFlags, func(ctx context.Context, o options) (bool, error) { return run(ctx, o, os.Stdout) })
 }
 
 // result is one index's figures.

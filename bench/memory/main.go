@@ -15,9 +15,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
+	"verrijk/bench/internal/cli"
 
 	"verrijk/bench/internal/deploy"
 )
@@ -63,22 +62,5 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func main() {
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	if err == flag.ErrHelp {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "memory:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	missed, err := run(ctx, o, os.Stdout, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "memory:", err)
-		os.Exit(1)
-	}
-	if missed {
-		os.Exit(3)
-	}
+	cli.Main("memory", parseFlags, func(ctx context.Context, o options) (bool, error) { return run(ctx, o, os.Stdout, os.Stderr) })
 }

@@ -14,10 +14,10 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"os/signal"
 	"runtime/pprof"
 	"strings"
 	"time"
+	"verrijk/bench/internal/cli"
 
 	"verrijk/egress"
 	"verrijk/store"
@@ -76,20 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func main() {
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	if err == flag.ErrHelp {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pipeline:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "pipeline:", err)
-		os.Exit(1)
-	}
+	cli.Main("pipeline", parseFlags, func(ctx context.Context, o options) (bool, error) { return false, run(ctx, o, os.Stdout) })
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {

@@ -16,9 +16,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
+	"verrijk/bench/internal/cli"
 
 	"verrijk/bench/internal/deploy"
 )
@@ -66,24 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func main() {
-	o, err := parseFlags(os.Args[1:], os.Stderr)
-	if err == flag.ErrHelp {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ratelimit:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	missed, err := run(ctx, o, os.Stdout)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ratelimit:", err)
-		os.Exit(1)
-	}
-	if missed {
-		os.Exit(3)
-	}
+	cli.Main("ratelimit", parseFlags, func(ctx context.Context, o options) (bool, error) { return run(ctx, o, os.Stdout) })
 }
 
 // report prints the result and checks it against the targets; it returns
