@@ -139,3 +139,40 @@ func (s *server) linkTeams(r *http.Request, ents ...entity.Entity) (map[string]s
 	}
 	return s.Store.SignalTeams(r.Context(), ids)
 }
+
+// visibleEntity loads an entity for a route acting on it under a purpose,
+// with the rules of GET /entities/{id}: 404 (audited as a denied read)
+// when it is not linked under the purpose, 403 when only other teams'
+// signals hold it. It returns the entity with all its links and the teams
+// of their signals. what, when set, names the view (e.g. "indicators") in
+// the audit entries of a refusal.
+func (s *server) visibleEntity(w http.ResponseWriter, r *http.Request, purpose store.Purpose, id, what string) (
+	entity.Entity, map[string]string, bool) {
+	prefix := ""
+	if what != "" {
+		prefix = what + "; "
+	}
+	e, err := s.Store.GetEntity(r.Context(), id)
+	if err != nil {
+		s.writeStoreError(w, r, "entity", err)
+		return entity.Entity{}, nil, false
+	}
+	if !slices.ContainsFunc(e.Signals, func(l entity.Link) bool { return l.PurposeID == purpose.ID }) {
+		if s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
+			PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: audit.ResultDenied, Detail: what}) {
+			writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
+		}
+		return entity.Entity{}, nil, false
+	}
+	teams, err := s.linkTeams(r, e)
+	if err != nil {
+		s.writeStoreError(w, r, "signal teams", err)
+		return entity.Entity{}, nil, false
+	}
+	if _, visible := teamView(e, purpose.ID, principal(r).Team, teams); !visible {
+		s.deny(w, r, "entity", id, prefix+"linked under purpose "+purpose.ID+" only to signals of other teams",
+			"entity belongs to signals of other teams")
+		return entity.Entity{}, nil, false
+	}
+	return e, teams, true
+}

@@ -222,7 +222,7 @@ func (s *server) reverseCandidate(w http.ResponseWriter, r *http.Request) {
 // visiblePerson is visibleEntity for a Person; another schema is a 400.
 func (s *server) visiblePerson(w http.ResponseWriter, r *http.Request, purpose store.Purpose, id string) (
 	entity.Entity, map[string]string, bool) {
-	e, teams, ok := s.visibleEntity(w, r, purpose, id)
+	e, teams, ok := s.visibleEntity(w, r, purpose, id, "")
 	if ok && e.Schema != entity.SchemaPerson {
 		writeError(w, http.StatusBadRequest, "bad_request", "entity "+id+" is a "+e.Schema+"; candidates are for Person entities")
 		return entity.Entity{}, nil, false

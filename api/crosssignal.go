@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 
-	"verrijk/audit"
 	"verrijk/pipeline/entity"
 	"verrijk/store"
 )
@@ -76,38 +75,6 @@ func crossSignalsOf(e entity.Entity, purposeID, team, except string, teams map[s
 func answerFor(e entity.Entity, purposeID, team, except string, teams map[string]string) (entityAnswer, bool) {
 	v, visible := teamView(e, purposeID, team, teams)
 	return entityAnswer{entityView: v, CrossSignals: crossSignalsOf(e, purposeID, team, except, teams)}, visible
-}
-
-// visibleEntity loads an entity for a route acting on it under a purpose,
-// with the rules of GET /entities/{id}: 404 (audited as a denied read)
-// when it is not linked under the purpose, 403 when only other teams'
-// signals hold it. It returns the entity with all its links and the teams
-// of their signals.
-func (s *server) visibleEntity(w http.ResponseWriter, r *http.Request, purpose store.Purpose, id string) (
-	entity.Entity, map[string]string, bool) {
-	e, err := s.Store.GetEntity(r.Context(), id)
-	if err != nil {
-		s.writeStoreError(w, r, "entity", err)
-		return entity.Entity{}, nil, false
-	}
-	if !slices.ContainsFunc(e.Signals, func(l entity.Link) bool { return l.PurposeID == purpose.ID }) {
-		if s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
-			PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: audit.ResultDenied}) {
-			writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
-		}
-		return entity.Entity{}, nil, false
-	}
-	teams, err := s.linkTeams(r, e)
-	if err != nil {
-		s.writeStoreError(w, r, "signal teams", err)
-		return entity.Entity{}, nil, false
-	}
-	if _, visible := teamView(e, purpose.ID, principal(r).Team, teams); !visible {
-		s.deny(w, r, "entity", id, "linked under purpose "+purpose.ID+" only to signals of other teams",
-			"entity belongs to signals of other teams")
-		return entity.Entity{}, nil, false
-	}
-	return e, teams, true
 }
 
 // teamCache holds the teams of the signals met while answering one

@@ -56,31 +56,8 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	e, err := s.Store.GetEntity(r.Context(), id)
-	if err != nil {
-		s.writeStoreError(w, r, "entity", err)
-		return
-	}
-	linked := false
-	for _, l := range e.Signals {
-		linked = linked || l.PurposeID == purpose.ID
-	}
-	if !linked {
-		if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
-			PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: audit.ResultDenied}) {
-			return
-		}
-		writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
-		return
-	}
-	teams, err := s.linkTeams(r, e)
-	if err != nil {
-		s.writeStoreError(w, r, "signal teams", err)
-		return
-	}
-	if _, visible := teamView(e, purpose.ID, principal(r).Team, teams); !visible {
-		s.deny(w, r, "entity", id, "linked under purpose "+purpose.ID+" only to signals of other teams",
-			"entity belongs to signals of other teams")
+	e, teams, ok := s.visibleEntity(w, r, purpose, id, "")
+	if !ok {
 		return
 	}
 	// A person confirmed to be the same as others shows as one profile.

@@ -67,7 +67,7 @@ func (s *server) entityGraph(w http.ResponseWriter, r *http.Request) {
 		depth = n
 	}
 	id := r.PathValue("id")
-	start, teams, ok := s.visibleEntity(w, r, purpose, id)
+	start, teams, ok := s.visibleEntity(w, r, purpose, id, "")
 	if !ok {
 		return
 	}

@@ -9,7 +9,6 @@ import (
 
 	"verrijk/audit"
 	"verrijk/indicators"
-	"verrijk/pipeline/entity"
 	"verrijk/store"
 )
 
@@ -108,31 +107,11 @@ func (s *server) entityIndicators(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	e, err := s.Store.GetEntity(r.Context(), id)
-	if err != nil {
-		s.writeStoreError(w, r, "entity", err)
+	e, teams, ok := s.visibleEntity(w, r, purpose, id, "indicators")
+	if !ok {
 		return
 	}
-	teams, err := s.linkTeams(r, e)
-	if err != nil {
-		s.writeStoreError(w, r, "signal teams", err)
-		return
-	}
-	v, visible := teamView(e, purpose.ID, principal(r).Team, teams)
-	if !visible {
-		if !slices.ContainsFunc(e.Signals, func(l entity.Link) bool { return l.PurposeID == purpose.ID }) {
-			if !s.record(w, r, audit.Entry{Action: audit.ActionEntityRead, ObjectType: "entity", ObjectID: id,
-				PurposeID: purpose.ID, ProcessingActivity: purpose.ProcessingActivity, Result: audit.ResultDenied,
-				Detail: "indicators"}) {
-				return
-			}
-			writeError(w, http.StatusNotFound, "not_found", "entity not found under purpose "+purpose.ID)
-			return
-		}
-		s.deny(w, r, "entity", id, "indicators; linked under purpose "+purpose.ID+" only to signals of other teams",
-			"entity belongs to signals of other teams")
-		return
-	}
+	v, _ := teamView(e, purpose.ID, principal(r).Team, teams)
 	all, err := s.Store.IndicatorHits(r.Context(), store.IndicatorFilter{EntityID: id, PurposeID: purpose.ID})
 	if err != nil {
 		s.writeStoreError(w, r, "indicators", err)
