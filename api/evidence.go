@@ -22,15 +22,16 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 const maxEvidenceJSONBody = 1 << 20
 
 type evidenceView struct {
-	SHA256    string    `json:"sha256"`
-	Source    string    `json:"source"`
-	Kind      string    `json:"kind"`
-	URL       string    `json:"url"`
-	Status    int       `json:"status"`
-	FetchedAt time.Time `json:"fetched_at"`
-	Size      int       `json:"size"`
-	Truncated bool      `json:"truncated"`
-	Body      string    `json:"body"`
+	SHA256    string            `json:"sha256"`
+	Source    string            `json:"source"`
+	Kind      string            `json:"kind"`
+	URL       string            `json:"url"`
+	Status    int               `json:"status"`
+	FetchedAt time.Time         `json:"fetched_at"`
+	Headers   map[string]string `json:"headers"`
+	Size      int               `json:"size"`
+	Truncated bool              `json:"truncated"`
+	Body      string            `json:"body"`
 }
 
 // getEvidence serves GET /evidence/{sha256}?purpose_id=&entity_id=: the
@@ -103,7 +104,7 @@ func (s *server) getEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.Get("format") == "json" {
 		v := evidenceView{SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
-			FetchedAt: ev.FetchedAt, Size: len(ev.Body)}
+			FetchedAt: ev.FetchedAt, Headers: ev.Headers, Size: len(ev.Body)}
 		body := ev.Body
 		if len(body) > maxEvidenceJSONBody {
 			body, v.Truncated = body[:maxEvidenceJSONBody], true

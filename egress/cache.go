@@ -95,11 +95,12 @@ func (c *RedisCache) Set(ctx context.Context, key string, resp *Response, ttl ti
 	_ = c.rdb.Set(ctx, c.prefix+key, raw, ttl).Err()
 }
 
-// keepHeaders keeps what adapters read from an answer; cookies and the
-// like never reach the cache.
+// keepHeaders keeps what adapters read from an answer and what evidence
+// records (sources.EvidenceHeaders); cookies and the like never reach the
+// cache.
 func keepHeaders(h http.Header) http.Header {
 	out := http.Header{}
-	for _, k := range []string{"Content-Type", "Date", "Last-Modified", "Etag"} {
+	for _, k := range []string{"Content-Type", "Content-Language", "Content-Disposition", "Date", "Last-Modified", "Etag", "Expires"} {
 		if v := h.Values(k); len(v) > 0 {
 			out[http.CanonicalHeaderKey(k)] = v
 		}

@@ -40,11 +40,30 @@ type Evidence struct {
 	Status    int       `json:"status"`
 	FetchedAt time.Time `json:"fetched_at"`
 	SHA256    string    `json:"sha256"`
-	Body      []byte    `json:"-"`
+	// Headers are the response headers that matter to read Body later
+	// (EvidenceHeaders), never cookies or anything the request carried.
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    []byte            `json:"-"`
 }
+
+// EvidenceHeaders are the response headers kept with evidence: what the
+// body is and when the source last changed it.
+var EvidenceHeaders = []string{"Content-Type", "Content-Language", "Content-Disposition", "Last-Modified", "ETag", "Date", "Expires"}
+
+// maxHeaderValue caps each kept header value (the answer is hostile input).
+const maxHeaderValue = 512
 
 // EvidenceOf keeps an answer of the named source as evidence of kind.
 func EvidenceOf(source, kind string, resp *egress.Response) Evidence {
-	return Evidence{Source: source, Kind: kind, URL: resp.URL, Status: resp.Status,
+	ev := Evidence{Source: source, Kind: kind, URL: resp.URL, Status: resp.Status,
 		FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Body: resp.Body}
+	for _, h := range EvidenceHeaders {
+		if v := resp.Header.Get(h); v != "" {
+			if ev.Headers == nil {
+				ev.Headers = map[string]string{}
+			}
+			ev.Headers[h] = Clip(v, maxHeaderValue)
+		}
+	}
+	return ev
 }

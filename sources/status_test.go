@@ -54,3 +54,22 @@ func TestClip(t *testing.T) {
 		t.Errorf("Clip cut inside a character: %q", got)
 	}
 }
+
+func TestEvidenceOfKeepsTheHeadersThatMatter(t *testing.T) {
+	resp := &egress.Response{Status: 200, URL: "https://example.nl/", SHA256: "ab", Body: []byte("x"),
+		Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Last-Modified": {"Tue, 01 Dec 2026 10:00:00 GMT"},
+			"Set-Cookie": {"session=secret"}, "Etag": {`"` + strings.Repeat("e", 2000) + `"`}}}
+	ev := EvidenceOf("website", "website.page", resp)
+	if ev.Headers["Content-Type"] != "text/html; charset=utf-8" || ev.Headers["Last-Modified"] == "" {
+		t.Errorf("headers = %q", ev.Headers)
+	}
+	if _, ok := ev.Headers["Set-Cookie"]; ok {
+		t.Error("a cookie was kept as evidence")
+	}
+	if n := len(ev.Headers["ETag"]); n == 0 || n > 600 {
+		t.Errorf("ETag kept with %d bytes, want it clipped", n)
+	}
+	if none := EvidenceOf("kvk", "kvk.empty", &egress.Response{}); none.Headers != nil {
+		t.Errorf("headers of an answer without any = %q", none.Headers)
+	}
+}

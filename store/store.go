@@ -170,7 +170,10 @@ type Evidence struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	JobID     string    `json:"job_id"`
 	TaskID    string    `json:"task_id"`
-	Body      []byte    `json:"-"`
+	// Headers are the response headers that matter to read the body
+	// later (see sources.EvidenceHeaders).
+	Headers map[string]string `json:"headers"`
+	Body    []byte            `json:"-"`
 }
 
 // Token is an API token; only the SHA-256 of the secret is stored. ID is

@@ -8,15 +8,16 @@ import (
 )
 
 type evidenceJSON struct {
-	SHA256    string    `json:"sha256"`
-	Source    string    `json:"source"`
-	Kind      string    `json:"kind"`
-	URL       string    `json:"url"`
-	Status    int       `json:"status"`
-	FetchedAt time.Time `json:"fetched_at"`
-	Size      int       `json:"size"`
-	Truncated bool      `json:"truncated"`
-	Body      string    `json:"body"`
+	SHA256    string            `json:"sha256"`
+	Source    string            `json:"source"`
+	Kind      string            `json:"kind"`
+	URL       string            `json:"url"`
+	Status    int               `json:"status"`
+	FetchedAt time.Time         `json:"fetched_at"`
+	Headers   map[string]string `json:"headers"`
+	Size      int               `json:"size"`
+	Truncated bool              `json:"truncated"`
+	Body      string            `json:"body"`
 }
 
 type evidenceData struct {

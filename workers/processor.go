@@ -211,7 +211,7 @@ func (p *Processor) record(ctx context.Context, w *work, res *sources.Result) ([
 		for _, ev := range res.Evidence {
 			if err := tx.SaveEvidence(ctx, store.Evidence{
 				SHA256: ev.SHA256, Source: ev.Source, Kind: ev.Kind, URL: ev.URL, Status: ev.Status,
-				FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Body: ev.Body,
+				FetchedAt: ev.FetchedAt, JobID: w.job.ID, TaskID: w.task.ID, Headers: ev.Headers, Body: ev.Body,
 			}); err != nil {
 				return fmt.Errorf("saving evidence: %w", err)
 			}

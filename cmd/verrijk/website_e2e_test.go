@@ -35,9 +35,9 @@ func allowEverySource(t *testing.T, d *deployment) {
 
 // storedEvidence is one row of the evidence table.
 type storedEvidence struct {
-	sha, source, kind, url, task string
-	status                       int
-	body                         []byte
+	sha, source, kind, url, task, headers string
+	status                                int
+	body                                  []byte
 }
 
 // evidenceOfJob reads the evidence a job stored, straight from its SQLite
@@ -49,7 +49,7 @@ func evidenceOfJob(t *testing.T, d *deployment, jobID string) []storedEvidence {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT sha256, source, kind, url, task_id, status, body FROM evidence WHERE job_id = ? ORDER BY fetched_at, url`, jobID)
+	rows, err := db.Query(`SELECT sha256, source, kind, url, task_id, status, body, headers FROM evidence WHERE job_id = ? ORDER BY fetched_at, url`, jobID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func evidenceOfJob(t *testing.T, d *deployment, jobID string) []storedEvidence {
 	var out []storedEvidence
 	for rows.Next() {
 		var e storedEvidence
-		if err := rows.Scan(&e.sha, &e.source, &e.kind, &e.url, &e.task, &e.status, &e.body); err != nil {
+		if err := rows.Scan(&e.sha, &e.source, &e.kind, &e.url, &e.task, &e.status, &e.body, &e.headers); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, e)
@@ -164,6 +164,8 @@ func checkStoredEvidence(t *testing.T, d *deployment, jobID string) map[string]s
 	for url, kind := range want {
 		if e, ok := byURL[url]; !ok || e.kind != kind || e.source != "website" {
 			t.Errorf("no %s evidence for %s", kind, url)
+		} else if !strings.Contains(e.headers, `"Content-Type":"text/`) {
+			t.Errorf("evidence of %s keeps headers %s, want its content type", url, e.headers)
 		}
 	}
 	profile := ""

@@ -20,7 +20,9 @@ func testEvidence(t *testing.T, s store.Store) {
 
 	fetched := time.Date(2025, 3, 1, 10, 0, 0, 123456789, time.FixedZone("CET", 3600))
 	in := store.Evidence{SHA256: sha, Source: "kvk", Kind: "basisprofiel", URL: "https://kvk.example/68750110",
-		Status: 200, FetchedAt: fetched, JobID: "job-1", TaskID: "task-1", Body: body}
+		Status: 200, FetchedAt: fetched, JobID: "job-1", TaskID: "task-1", Body: body,
+		Headers: map[string]string{"Content-Type": "application/json", "Last-Modified": "Sat, 01 Mar 2025 09:00:00 GMT",
+			"X-Hostile": "a\x00b\xff"}}
 	if err := s.SaveEvidence(ctx, in); err != nil {
 		t.Fatalf("SaveEvidence: %v", err)
 	}
@@ -37,6 +39,11 @@ func testEvidence(t *testing.T, s store.Store) {
 	if !bytes.Equal(got.Body, body) || got.SHA256 != sha || got.Source != "kvk" || got.Kind != "basisprofiel" ||
 		got.URL != in.URL || got.Status != 200 || got.JobID != "job-1" || got.TaskID != "task-1" {
 		t.Errorf("GetEvidence = %+v", got)
+	}
+	// Headers come back; text is cleaned as everywhere (no NUL, valid UTF-8).
+	if got.Headers["Content-Type"] != "application/json" || got.Headers["Last-Modified"] != in.Headers["Last-Modified"] ||
+		got.Headers["X-Hostile"] != "ab\uFFFD" || len(got.Headers) != 3 {
+		t.Errorf("evidence headers = %q", got.Headers)
 	}
 	wantTime(t, "evidence fetched_at", got.FetchedAt, fetched.UTC().Truncate(time.Microsecond))
 
