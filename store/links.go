@@ -85,7 +85,11 @@ func (s *sqlStore) SignalEntities(ctx context.Context, signalID, purposeID strin
 
 // links reads the links matching where, grouped by entity id, oldest first.
 func (s *sqlStore) links(ctx context.Context, r runner, where string, args ...any) (map[string][]entity.Link, error) {
-	rows, err := r.query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, purpose_version, linked_at, expires_at
+	// The team comes from the signal, so a link always shows its current
+	// owner; a subquery rather than a join keeps where's column names
+	// unambiguous.
+	rows, err := r.query(ctx, `SELECT signal_id, entity_id, purpose_id, job_id, purpose_version, linked_at, expires_at,
+		COALESCE((SELECT team FROM signals WHERE signals.id = signal_entity_links.signal_id), '')
 		FROM signal_entity_links WHERE `+where+` ORDER BY linked_at, signal_id, purpose_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading links: %w", err)
@@ -95,7 +99,7 @@ func (s *sqlStore) links(ctx context.Context, r runner, where string, args ...an
 	for rows.Next() {
 		var l entity.Link
 		var linked, expires dbTime
-		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &l.PurposeVersion, &linked, &expires); err != nil {
+		if err := rows.Scan(&l.SignalID, &l.EntityID, &l.PurposeID, &l.JobID, &l.PurposeVersion, &linked, &expires, &l.Team); err != nil {
 			return nil, fmt.Errorf("reading links: %w", err)
 		}
 		l.LinkedAt, l.ExpiresAt = linked.T, expires.T

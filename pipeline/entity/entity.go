@@ -61,6 +61,11 @@ type Link struct {
 	PurposeVersion int       `json:"purpose_version"`
 	LinkedAt       time.Time `json:"linked_at"`
 	ExpiresAt      time.Time `json:"expires_at"`
+	// Team is the team owning the signal ("" for none), filled by the
+	// store when it reads links. It is what need-to-know filters on, so
+	// the index keeps it; it is not part of the entity's JSON, which
+	// shows links to callers who need not see team names.
+	Team string `json:"-"`
 }
 
 // MakeID derives a stable id from a schema and one strong identifier

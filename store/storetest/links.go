@@ -35,7 +35,7 @@ func testLinks(t *testing.T, s store.Store) {
 			t.Fatalf("links = %+v, want one", e.Signals)
 		}
 		got := e.Signals[0]
-		if got.SignalID != sig.ID || got.EntityID != "company-l" || got.PurposeID != p.ID || got.JobID != wantJob {
+		if got.SignalID != sig.ID || got.EntityID != "company-l" || got.PurposeID != p.ID || got.JobID != wantJob || got.Team != "team-a" {
 			t.Errorf("link = %+v, want job %s", got, wantJob)
 		}
 		wantTime(t, "linked_at", got.LinkedAt, linked.Truncate(time.Microsecond))
@@ -113,6 +113,14 @@ func testSignalEntities(t *testing.T, s store.Store) {
 		if _, ok := shape[k]; !ok {
 			t.Errorf("link JSON %s lacks %q", raw, k)
 		}
+	}
+	// The owning team is read with every link (the index filters on it)
+	// but is not in the JSON.
+	if got[0].Signals[0].Team != "team-a" {
+		t.Errorf("link team = %q, want the signal's team-a", got[0].Signals[0].Team)
+	}
+	if _, ok := shape["team"]; ok || len(shape) != 6 {
+		t.Errorf("link JSON %s: want exactly the six contract keys, no team", raw)
 	}
 	if got, err := s.SignalEntities(ctx, sigB.ID, bibob.ID); err != nil || len(got) != 0 {
 		t.Errorf("SignalEntities(b, bibob) = %v, %v; want none", ids(got), err)
