@@ -17,11 +17,6 @@ import (
 // within a team is not modelled. Admins and auditors do not reach these
 // routes at all (see the route table in api.go).
 
-// maxTeamSignals caps the signal ids a search is narrowed to: the newest
-// this many of the caller's team. Entities found only for older signals
-// are then not found by search (they still are by signal and entity id).
-const maxTeamSignals = 5000
-
 // deny records an access.denied entry and answers 403 forbidden.
 func (s *server) deny(w http.ResponseWriter, r *http.Request, objectType, objectID, detail, msg string) {
 	if !s.record(w, r, audit.Entry{Action: audit.ActionAccessDenied, ObjectType: objectType, ObjectID: objectID,

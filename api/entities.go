@@ -134,30 +134,32 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// teamSearch runs q narrowed to the caller's team's signals, and keeps in
-// each hit only the links to those signals. A team without signals finds
-// nothing: an empty SignalIDs would not restrict at all.
+// teamSearch runs q narrowed to the entities linked to the caller's team's
+// signals, and keeps in each hit only the links to those signals.
 func (s *server) teamSearch(r *http.Request, q index.Query) (index.Result, error) {
-	ids, err := s.Store.TeamSignalIDs(r.Context(), principal(r).Team, maxTeamSignals)
+	team := principal(r).Team
+	q.Teams = []string{team}
+	res, err := s.Index.Search(r.Context(), q)
 	if err != nil {
 		return index.Result{}, err
 	}
-	res := index.Result{Hits: []index.Hit{}, Facets: map[string][]index.FacetCount{}}
-	if len(ids) == 0 {
-		return res, nil
+	// The index found the entities by their links' teams; which of a
+	// hit's links are the team's is asked of the store, the authority
+	// on who owns a signal.
+	var signalIDs []string
+	for _, h := range res.Hits {
+		for _, l := range h.Signals {
+			signalIDs = append(signalIDs, l.SignalID)
+		}
 	}
-	q.SignalIDs = ids
-	if res, err = s.Index.Search(r.Context(), q); err != nil {
+	owners, err := s.Store.SignalTeams(r.Context(), signalIDs)
+	if err != nil {
 		return index.Result{}, err
-	}
-	own := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		own[id] = true
 	}
 	for i := range res.Hits {
 		links := make([]entity.Link, 0, len(res.Hits[i].Signals))
 		for _, l := range res.Hits[i].Signals {
-			if own[l.SignalID] {
+			if owner, ok := owners[l.SignalID]; ok && owner == team {
 				links = append(links, l)
 			}
 		}

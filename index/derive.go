@@ -58,6 +58,7 @@ type Derived struct {
 	Purposes       []string
 	Signals        []string
 	Links          []string // LinkKey(purpose, signal)
+	Teams          []string // TeamKey(purpose, team)
 	Expires        time.Time
 }
 
@@ -78,16 +79,17 @@ func Derive(e entity.Entity) Derived {
 
 	// An entity can carry a link per job that found it; sets keep this
 	// linear in the number of links.
-	purposes, signals, links := newOrderedSet(), newOrderedSet(), newOrderedSet()
+	purposes, signals, links, teams := newOrderedSet(), newOrderedSet(), newOrderedSet(), newOrderedSet()
 	for _, l := range e.Signals {
 		purposes.add(l.PurposeID)
 		signals.add(l.SignalID)
 		links.add(LinkKey(l.PurposeID, l.SignalID))
+		teams.add(TeamKey(l.PurposeID, l.Team))
 		if l.ExpiresAt.After(d.Expires) {
 			d.Expires = l.ExpiresAt
 		}
 	}
-	d.Purposes, d.Signals, d.Links = purposes.list, signals.list, links.list
+	d.Purposes, d.Signals, d.Links, d.Teams = purposes.list, signals.list, links.list, teams.list
 	return d
 }
 
@@ -95,6 +97,11 @@ func Derive(e entity.Entity) Derived {
 // links under the searched purpose, not a link of the same entity under
 // another purpose.
 func LinkKey(purposeID, signalID string) string { return purposeID + "\x1f" + signalID }
+
+// TeamKey joins a purpose and the team owning a linked signal, so that
+// need-to-know is one term to match however many signals the team has,
+// and a team's link under another purpose does not count.
+func TeamKey(purposeID, team string) string { return purposeID + "\x1f" + team }
 
 // TextValues lists e's property values for full-text search, sorted by
 // property name, each cut to MaxValueBytes, at most MaxTextValues.

@@ -30,9 +30,10 @@ func TestDerive(t *testing.T) {
 		"sbiCode":      {"56101", "5610", "4711", "bogus"},
 	}, Provenance: []entity.Provenance{{Source: "kvk"}, {Source: "bag"}, {Source: "kvk"}},
 		Signals: []entity.Link{
-			{SignalID: "s1", PurposeID: "p1", ExpiresAt: exp.AddDate(-1, 0, 0)},
-			{SignalID: "s1", PurposeID: "p1", ExpiresAt: exp},
-			{SignalID: "s2", PurposeID: "p2"},
+			{SignalID: "s1", PurposeID: "p1", ExpiresAt: exp.AddDate(-1, 0, 0), Team: "t1"},
+			{SignalID: "s1", PurposeID: "p1", ExpiresAt: exp, Team: "t1"},
+			{SignalID: "s2", PurposeID: "p2", Team: "t1"},
+			{SignalID: "s3", PurposeID: "p1"},
 		}}
 	d := Derive(e)
 	for name, c := range map[string][2][]string{
@@ -41,7 +42,10 @@ func TestDerive(t *testing.T) {
 		"municipalities": {d.Municipalities, {"Súdwest-Fryslân"}},
 		"sbi sections":   {d.SBISections, {"I", "G"}},
 		"purposes":       {d.Purposes, {"p1", "p2"}},
-		"links":          {d.Links, {LinkKey("p1", "s1"), LinkKey("p2", "s2")}},
+		"links":          {d.Links, {LinkKey("p1", "s1"), LinkKey("p2", "s2"), LinkKey("p1", "s3")}},
+		// The team key pairs each team with the purpose it links under;
+		// a signal without a team gives the key of team "".
+		"teams": {d.Teams, {TeamKey("p1", "t1"), TeamKey("p2", "t1"), TeamKey("p1", "")}},
 	} {
 		if !slices.Equal(c[0], c[1]) {
 			t.Errorf("%s = %q, want %q", name, c[0], c[1])

@@ -29,12 +29,12 @@ type Query struct {
 	Text      string
 	PurposeID string // required
 	SignalID  string
-	// SignalIDs, when not empty, keeps only entities linked under
-	// PurposeID to at least one of these signals (need-to-know: the
-	// caller's team's signals). Empty means no such restriction, so a
-	// caller with no signals at all must not search.
-	SignalIDs []string
-	Schema    string
+	// Teams, when not empty, keeps only entities linked under PurposeID
+	// to a signal owned by one of these teams ("" is the team of signals
+	// without one): need-to-know, the caller's team. Empty means no such
+	// restriction; the API always sets it.
+	Teams  []string
+	Schema string
 	// Sources, when not empty, keeps entities with provenance from at
 	// least one of these sources ("kvk", "bag", …).
 	Sources []string
@@ -50,7 +50,12 @@ type Query struct {
 
 // Sort orders.
 const (
-	// SortRelevance orders by score, best first; ties by id.
+	// SortRelevance orders by score, best first (without text every
+	// match scores the same). Ties come in an order that holds while the
+	// index does not change, so pages do not overlap: Elasticsearch
+	// orders them by id, Bleve in index order, because reading every
+	// hit's id to sort on costs a search with many hits more than
+	// everything else it does.
 	SortRelevance = "relevance"
 	// SortDate orders by LastSeen, newest first; ties by id. Entities
 	// without LastSeen come last.

@@ -380,11 +380,10 @@ type Store interface {
 	SourceOverrides(ctx context.Context) (map[string]SourceOverride, error)
 
 	// SignalTeams returns the owning team of each existing signal among
-	// ids ("" for none); ids naming no signal are left out. TeamSignalIDs
-	// lists a team's signal ids, newest first, at most limit. Together
-	// they enforce need-to-know: a caller sees only its team's signals.
+	// ids ("" for none); ids naming no signal are left out. It enforces
+	// need-to-know: a caller sees only its team's signals. (Search does
+	// so by the team every link carries, see entity.Link.Team.)
 	SignalTeams(ctx context.Context, ids []string) (map[string]string, error)
-	TeamSignalIDs(ctx context.Context, team string, limit int) ([]string, error)
 
 	CreateToken(ctx context.Context, t Token) error
 	// TokenByHash returns ErrNotFound for a token expired or revoked too.

@@ -42,29 +42,3 @@ func (s *sqlStore) SignalTeams(ctx context.Context, ids []string) (map[string]st
 	}
 	return out, nil
 }
-
-// TeamSignalIDs returns the ids of the team's signals ("" means signals
-// without a team), newest first, at most limit (limit <= 0: none).
-func (s *sqlStore) TeamSignalIDs(ctx context.Context, team string, limit int) ([]string, error) {
-	out := []string{}
-	if limit <= 0 {
-		return out, nil
-	}
-	rows, err := s.r().query(ctx, `SELECT id FROM signals WHERE team = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
-		team, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing team signals: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("listing team signals: %w", err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing team signals: %w", err)
-	}
-	return out, nil
-}

@@ -19,8 +19,9 @@ import (
 const (
 	benchPurpose = "bench-onderzoek"
 	otherPurpose = "bench-ander-doel"
-	// signals and teams: each team sees signals/teams signals, which is
-	// the SignalIDs filter every search carries (need-to-know).
+	// signals and teams: signal n belongs to team n%teams, so each team
+	// owns signals/teams signals; every search carries the team filter
+	// (need-to-know).
 	signals = 2000
 	teams   = 10
 )
@@ -135,11 +136,13 @@ func generate(i int) entity.Entity {
 		SHA256: fmt.Sprintf("%064x", i), Properties: e.PropertyNames()}}
 	e.FirstSeen, e.LastSeen = fetched, fetched
 	for n := 0; n <= r.IntN(3); n++ {
-		e.Signals = append(e.Signals, entity.Link{SignalID: signalID(r.IntN(signals)), PurposeID: benchPurpose,
+		sig := r.IntN(signals)
+		e.Signals = append(e.Signals, entity.Link{SignalID: signalID(sig), PurposeID: benchPurpose, Team: teamName(sig % teams),
 			JobID: fmt.Sprintf("job-%d", i), PurposeVersion: 1, LinkedAt: fetched, ExpiresAt: fetched.AddDate(1, 0, 0)})
 	}
 	if i%20 == 0 {
-		e.Signals = append(e.Signals, entity.Link{SignalID: signalID(r.IntN(signals)), PurposeID: otherPurpose,
+		sig := r.IntN(signals)
+		e.Signals = append(e.Signals, entity.Link{SignalID: signalID(sig), PurposeID: otherPurpose, Team: teamName(sig % teams),
 			JobID: fmt.Sprintf("job-%d-b", i), PurposeVersion: 1, LinkedAt: fetched, ExpiresAt: fetched.AddDate(0, 6, 0)})
 	}
 	return e
@@ -152,14 +155,7 @@ func newEntity(schema, idType, idValue, caption string) entity.Entity {
 
 func signalID(n int) string { return fmt.Sprintf("signal-%04d", n) }
 
-// teamSignals are the signal ids of one team: every teams-th signal.
-func teamSignals(team int) []string {
-	var ids []string
-	for n := team; n < signals; n += teams {
-		ids = append(ids, signalID(n))
-	}
-	return ids
-}
+func teamName(team int) string { return fmt.Sprintf("team-%d", team) }
 
 // postcode is entity i's address key, distinct for every i below 9000×676×99.
 func postcode(i int) string {

@@ -104,7 +104,7 @@ func run(ctx context.Context, o options, out io.Writer) (missed bool, err error)
 	}
 	mix := queryMix(o.n, o.variants)
 	fmt.Fprintf(out, "entities: %d (30%% companies, 10%% branches, 25%% addresses, 15%% persons, 12%% vehicles, 8%% domains)\n", o.n)
-	fmt.Fprintf(out, "links: 1-3 signals each of %d, %d teams; every search as one team (%d signal ids) under one purpose\n",
+	fmt.Fprintf(out, "links: 1-3 signals each of %d, %d teams; every search as one team (owning %d signals) under one purpose\n",
 		signals, teams, signals/teams)
 	fmt.Fprintf(out, "query mix: %d kinds × %d variants = %d queries, %d measured rounds; GOMAXPROCS %d; load average %s\n",
 		len(queryKinds), o.variants, len(mix), o.rounds, runtime.GOMAXPROCS(0), loadAverage())

@@ -23,7 +23,7 @@ type target interface {
 }
 
 // verrijkTarget is verrijk's index as the worker and the API use it:
-// Upsert, and Search with a purpose and the caller's team's signals
+// Upsert, and Search with a purpose and the caller's team
 // (unless purposeOnly, which measures what that team filter costs).
 type verrijkTarget struct {
 	x           *bleveindex.Index
@@ -35,9 +35,9 @@ func (t verrijkTarget) index(ctx context.Context, ents []entity.Entity) error {
 }
 
 func (t verrijkTarget) search(ctx context.Context, q benchQuery) (int, error) {
-	iq := index.Query{Text: q.text, PurposeID: benchPurpose, SignalIDs: teamSignals(q.team), PageSize: 20}
+	iq := index.Query{Text: q.text, PurposeID: benchPurpose, Teams: []string{teamName(q.team)}, PageSize: 20}
 	if t.purposeOnly {
-		iq.SignalIDs = nil
+		iq.Teams = nil
 	}
 	res, err := t.x.Search(ctx, iq)
 	return len(res.Hits), err

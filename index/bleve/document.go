@@ -23,6 +23,7 @@ func toDocument(e entity.Entity) (map[string]interface{}, error) {
 		return nil, fmt.Errorf("encoding entity %s: %w", e.ID, err)
 	}
 	doc := map[string]interface{}{
+		fieldID:      e.ID,
 		fieldEntity:  string(raw),
 		fieldCaption: index.Truncate(e.Caption, maxValueBytes),
 		fieldSchema:  e.Schema,
@@ -32,13 +33,13 @@ func toDocument(e entity.Entity) (map[string]interface{}, error) {
 	}
 	d := index.Derive(e)
 	for field, values := range map[string][]string{
-		fieldIdentifiers:  d.Identifiers,
-		fieldSources:      d.Sources,
-		fieldMunicipality: d.Municipalities,
-		fieldSBISection:   d.SBISections,
-		fieldPurposes:     d.Purposes,
-		fieldSignals:      d.Signals,
-		fieldLinks:        d.Links,
+		fieldIdentifiers: d.Identifiers,
+		fieldSources:     d.Sources,
+		fieldPurposes:    d.Purposes,
+		fieldSignals:     d.Signals,
+		fieldLinks:       d.Links,
+		fieldTeams:       d.Teams,
+		fieldFacets:      facetTerms(e.Schema, d),
 	} {
 		if len(values) > 0 {
 			doc[field] = values
@@ -51,4 +52,52 @@ func toDocument(e entity.Entity) (map[string]interface{}, error) {
 		doc[fieldLastSeen] = e.LastSeen.UTC()
 	}
 	return doc, nil
+}
+
+// facetTerms lists the values e is counted under in each facet, as
+// facetTerm(key, value).
+func facetTerms(schema string, d index.Derived) []string {
+	var out []string
+	add := func(key string, values ...string) {
+		for _, v := range values {
+			if v != "" {
+				out = append(out, facetTerm(key, v))
+			}
+		}
+	}
+	add(index.FacetSchema, schema)
+	add(index.FacetSource, d.Sources...)
+	add(index.FacetMunicipality, d.Municipalities...)
+	add(index.FacetSBISection, d.SBISections...)
+	return out
+}
+
+// facetTerm is how a facet value is indexed in fieldFacets: the facet's
+// one-letter code, then the value. Short terms keep the field's doc values
+// small; a search decompresses them in full whatever it matches.
+func facetTerm(key, value string) string { return facetCodes[key] + value }
+
+// splitFacetTerm undoes facetTerm.
+func splitFacetTerm(term string) (key, value string, ok bool) {
+	if term == "" {
+		return "", "", false
+	}
+	key, ok = facetKeys[term[:1]]
+	return key, term[1:], ok
+}
+
+var (
+	facetCodes = map[string]string{
+		index.FacetSchema:       "s",
+		index.FacetSource:       "b", // bron
+		index.FacetMunicipality: "g", // gemeente
+		index.FacetSBISection:   "i", // SBI
+	}
+	facetKeys = map[string]string{}
+)
+
+func init() {
+	for key, code := range facetCodes {
+		facetKeys[code] = key
+	}
 }

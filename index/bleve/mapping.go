@@ -31,17 +31,24 @@ const (
 	fieldLinks       = "links"
 	fieldExpires     = "expires"
 	// Added in mapping version 2.
-	fieldSources      = "sources"
-	fieldMunicipality = "municipality"
-	fieldSBISection   = "sbi_section"
-	fieldLastSeen     = "last_seen"
+	fieldSources  = "sources"
+	fieldLastSeen = "last_seen"
+	// Added in mapping version 3 (which dropped version 2's municipality
+	// and sbi_section fields: facets read them from fieldFacets).
+	fieldID    = "id"    // the entity id again, with doc values: the date sort's tie-break
+	fieldTeams = "teams" // index.TeamKey of every link: need-to-know in one term
+	// fieldFacets holds every facet value as facetTerm(key, value). One
+	// field with doc values instead of one per facet, because reading
+	// doc values is per field and per hit: a search with many hits reads
+	// one field instead of four.
+	fieldFacets = "facets"
 )
 
 // MappingVersion is stored in each index (internal key mappingVersionKey)
 // when it is created. An index whose fields are older than the code's
 // cannot filter, facet or sort on the newer ones, so Open refuses it and
 // `verrijk reindex` rebuilds it. Version 1 indexes carry no key.
-const MappingVersion = 2
+const MappingVersion = 3
 
 var mappingVersionKey = []byte("verrijk.mapping_version")
 
@@ -119,15 +126,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		doc.AddFieldMappingsAt(name, f)
 	}
 
-	faceted := map[string]bool{fieldSchema: true, fieldSources: true, fieldMunicipality: true, fieldSBISection: true}
-	for _, name := range []string{fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks,
-		fieldSources, fieldMunicipality, fieldSBISection} {
+	// Doc values serve the sort tie-break and facets only.
+	withDocValues := map[string]bool{fieldID: true, fieldFacets: true}
+	for _, name := range []string{fieldID, fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks,
+		fieldTeams, fieldSources, fieldFacets} {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = faceted[name] // doc values serve facets only
+		f.DocValues = withDocValues[name]
 		doc.AddFieldMappingsAt(name, f)
 	}
 

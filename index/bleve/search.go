@@ -1,9 +1,11 @@
 package bleveindex
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -35,13 +37,11 @@ const (
 // SchemaFacet is the key of the schema facet in Result.Facets.
 const SchemaFacet = index.FacetSchema
 
-// facetFields maps each facet key to the field it counts.
-var facetFields = map[string]string{
-	index.FacetSchema:       fieldSchema,
-	index.FacetSource:       fieldSources,
-	index.FacetMunicipality: fieldMunicipality,
-	index.FacetSBISection:   fieldSBISection,
-}
+// maxFacetTerms bounds the distinct facet values (of all four facets
+// together) one search counts; index.MaxFacetValues of each are returned.
+// Facet values are few per facet (schemas, sources, 342 municipalities,
+// 21 SBI sections), so the bound only stops a flood of odd values.
+const maxFacetTerms = 10000
 
 // Search returns one page of the entities linked under q.PurposeID that
 // match q. Hits carry only the signal links under q.PurposeID.
@@ -54,40 +54,14 @@ func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error)
 	if err := q.Check(); err != nil {
 		return index.Result{}, err
 	}
-	from, size := q.Window()
-
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(x.textQuery(q.Text))
-	bq.AddFilter(bleve.NewConjunctionQuery(filters(q)...))
-
-	req := bleve.NewSearchRequestOptions(bq, size, from, false)
-	if q.Sort == index.SortDate {
-		req.SortByCustom(search.SortOrder{
-			&search.SortField{Field: fieldLastSeen, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
-			&search.SortDocID{},
-		})
-	} else {
-		req.SortBy([]string{"-_score", "_id"}) // ids break ties so pages do not overlap
-	}
-	req.Fields = []string{fieldEntity}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.AddField(fieldCaption)
-	req.Highlight.AddField(fieldText)
-	for _, key := range index.FacetKeys {
-		req.AddFacet(key, bleve.NewFacetRequest(facetFields[key], index.MaxFacetValues))
-	}
-
-	sr, err := x.idx.SearchInContext(ctx, req)
+	sr, err := x.idx.SearchInContext(ctx, x.request(q))
 	if err != nil {
 		return index.Result{}, fmt.Errorf("searching index: %w", err)
 	}
 	res := index.Result{
 		Total:  int(sr.Total),
 		Hits:   make([]index.Hit, 0, len(sr.Hits)),
-		Facets: make(map[string][]index.FacetCount, len(index.FacetKeys)),
-	}
-	for _, key := range index.FacetKeys {
-		res.Facets[key] = facetCounts(sr.Facets, key)
+		Facets: facetCounts(sr.Facets[fieldFacets]),
 	}
 	for _, m := range sr.Hits {
 		h, err := toHit(m, q.PurposeID)
@@ -99,19 +73,60 @@ func (x *Index) Search(ctx context.Context, q index.Query) (index.Result, error)
 	return res, nil
 }
 
+// request builds the Bleve search for q.
+func (x *Index) request(q index.Query) *bleve.SearchRequest {
+	from, size := q.Window()
+	filter := allOf(filters(q))
+	text := strings.TrimSpace(index.Truncate(q.Text, maxQueryBytes))
+
+	var req *bleve.SearchRequest
+	if text == "" {
+		// Without text no match is more relevant than another. The filters
+		// are then the query itself, unscored: Bleve walks only the
+		// documents they select (as a filter beside "match all" it would
+		// walk every document in the index and test each one).
+		req = bleve.NewSearchRequestOptions(filter, size, from, false)
+		req.Score = bleve.ScoreNone
+	} else {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(x.textQuery(text))
+		bq.AddFilter(filter)
+		req = bleve.NewSearchRequestOptions(bq, size, from, false)
+	}
+
+	// By relevance, Bleve breaks ties in index order (see
+	// index.SortRelevance). By date, ids break ties, read from the id
+	// field's doc values: Bleve's own _id sort loads each hit's stored id.
+	if q.Sort == index.SortDate {
+		req.SortByCustom(search.SortOrder{
+			&search.SortField{Field: fieldLastSeen, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+			&search.SortField{Field: fieldID, Type: search.SortFieldAsString},
+		})
+	}
+	req.Fields = []string{fieldEntity}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField(fieldCaption)
+	req.Highlight.AddField(fieldText)
+	req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, maxFacetTerms))
+	return req
+}
+
 // filters are q's restrictions, the purpose first: they select without
-// scoring.
+// scoring. A team key holds the purpose too, so with teams the purpose
+// needs no term of its own.
 func filters(q index.Query) []query.Query {
-	out := []query.Query{termQuery(fieldPurposes, q.PurposeID)}
+	var out []query.Query
+	if len(q.Teams) > 0 {
+		keys := make([]string, len(q.Teams))
+		for i, team := range q.Teams {
+			keys[i] = index.TeamKey(q.PurposeID, team)
+		}
+		out = append(out, anyTerm(fieldTeams, keys))
+	} else {
+		out = append(out, termQuery(fieldPurposes, q.PurposeID))
+	}
 	if q.SignalID != "" {
 		out = append(out, termQuery(fieldLinks, index.LinkKey(q.PurposeID, q.SignalID)))
-	}
-	if len(q.SignalIDs) > 0 {
-		keys := make([]string, len(q.SignalIDs))
-		for i, id := range q.SignalIDs {
-			keys[i] = index.LinkKey(q.PurposeID, id)
-		}
-		out = append(out, anyTerm(fieldLinks, keys))
 	}
 	if q.Schema != "" {
 		out = append(out, termQuery(fieldSchema, q.Schema))
@@ -128,7 +143,18 @@ func filters(q index.Query) []query.Query {
 	return out
 }
 
+// allOf matches what every one of qs matches.
+func allOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0] // a conjunction of one only adds a layer to walk through
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
 func anyTerm(field string, terms []string) query.Query {
+	if len(terms) == 1 {
+		return termQuery(field, terms[0])
+	}
 	alts := make([]query.Query, len(terms))
 	for i, t := range terms {
 		alts[i] = termQuery(field, t)
@@ -141,10 +167,6 @@ func anyTerm(field string, terms []string) query.Query {
 // and longer words without digits also at edit distance 1; or the whole text, normalised, as
 // one identifier ("8823 sj" → "8823SJ").
 func (x *Index) textQuery(text string) query.Query {
-	text = strings.TrimSpace(index.Truncate(text, maxQueryBytes))
-	if text == "" {
-		return bleve.NewMatchAllQuery()
-	}
 	var alts []query.Query
 	if words := x.words(text); len(words) > 0 {
 		conj := make([]query.Query, 0, len(words))
@@ -243,14 +265,30 @@ func toHit(m *search.DocumentMatch, purposeID string) (index.Hit, error) {
 // markOpen is the tag Bleve's html highlighter puts before a matched term.
 const markOpen = "<mark>"
 
-func facetCounts(facets search.FacetResults, key string) []index.FacetCount {
-	out := []index.FacetCount{}
-	fr, ok := facets[key]
-	if !ok || fr == nil || fr.Terms == nil {
+// facetCounts splits the counts of fieldFacets into the four facets, each
+// ordered by count (highest first), then value, at most
+// index.MaxFacetValues long. Every facet key is present.
+func facetCounts(fr *search.FacetResult) map[string][]index.FacetCount {
+	out := make(map[string][]index.FacetCount, len(index.FacetKeys))
+	for _, key := range index.FacetKeys {
+		out[key] = []index.FacetCount{}
+	}
+	if fr == nil || fr.Terms == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
-		out = append(out, index.FacetCount{Value: t.Term, Count: t.Count})
+		if key, value, ok := splitFacetTerm(t.Term); ok {
+			out[key] = append(out[key], index.FacetCount{Value: value, Count: t.Count})
+		}
+	}
+	for key, list := range out {
+		slices.SortFunc(list, func(a, b index.FacetCount) int {
+			if a.Count != b.Count {
+				return cmp.Compare(b.Count, a.Count)
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[key] = list[:min(len(list), index.MaxFacetValues)]
 	}
 	return out
 }

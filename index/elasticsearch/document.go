@@ -43,6 +43,7 @@ func toDocument(e entity.Entity) ([]byte, error) {
 	putList(doc, fieldPurposes, d.Purposes)
 	putList(doc, fieldSignals, d.Signals)
 	putList(doc, fieldLinks, d.Links)
+	putList(doc, fieldTeams, d.Teams)
 	for _, f := range identifierFields {
 		props := f.props
 		switch {

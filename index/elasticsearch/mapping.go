@@ -4,7 +4,7 @@ package esindex
 // <prefix>-entities-v<MappingVersion>-<timestamp>; raising it (for any
 // change to the template below) makes Open warn that the live index is
 // older, and `verrijk reindex` builds one in the new shape.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Analysis names, shared by the template and the queries.
 const (
@@ -29,6 +29,7 @@ const (
 	fieldPurposes    = "purposes"
 	fieldSignals     = "signals"
 	fieldLinks       = "links"
+	fieldTeams       = "teams" // index.TeamKey of every link (mapping version 2)
 	fieldExpires     = "expires"
 	fieldFirstSeen   = "first_seen"
 	fieldLastSeen    = "last_seen"
@@ -93,6 +94,7 @@ func indexTemplate(pattern string) obj {
 		fieldPurposes:    keyword,
 		fieldSignals:     keyword,
 		fieldLinks:       keyword,
+		fieldTeams:       keyword,
 		fieldExpires:     obj{"type": "date"},
 		// Nanosecond dates: a date range is exact to the nanosecond, as
 		// the entity's times are (and as Bleve compares them).

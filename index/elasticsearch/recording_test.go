@@ -249,7 +249,7 @@ func sameJSON(a, b []byte) bool {
 }
 
 // recordedClock is the time of the recordings: indices made at it are
-// named verrijk-entities-v1-20250314t092653.
+// named verrijk-entities-v2-20250314t092653.
 func recordedClock() time.Time { return time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC) }
 
 // openReplay opens the backend on a replayer.

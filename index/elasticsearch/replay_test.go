@@ -18,8 +18,9 @@ import (
 const (
 	purpose   = "ondermijning-signaal"
 	signal    = "sig-2025-0042"
-	liveIndex = "verrijk-entities-v1-20250314t092653"
-	newIndex  = "verrijk-entities-v1-20250401t020000"
+	team      = "team-noord"
+	liveIndex = "verrijk-entities-v2-20250314t092653"
+	newIndex  = "verrijk-entities-v2-20250401t020000"
 )
 
 var (
@@ -40,8 +41,8 @@ func bakery() entity.Entity {
 		Provenance: []entity.Provenance{{Source: "kvk", URL: "https://api.kvk.nl/api/v1/basisprofielen/68750110",
 			FetchedAt: seenAt, SHA256: strings.Repeat("ab", 32), Properties: []string{"name", "kvkNumber", "sbiCode", "address"}}},
 		Signals: []entity.Link{
-			{SignalID: signal, PurposeID: purpose, JobID: "job-7", PurposeVersion: 1, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(1, 0, 0)},
-			{SignalID: "sig-bibob-9", PurposeID: "bibob-toets", JobID: "job-8", PurposeVersion: 2, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(5, 0, 0)},
+			{SignalID: signal, PurposeID: purpose, JobID: "job-7", PurposeVersion: 1, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(1, 0, 0), Team: team},
+			{SignalID: "sig-bibob-9", PurposeID: "bibob-toets", JobID: "job-8", PurposeVersion: 2, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(5, 0, 0), Team: "team-bibob"},
 		},
 		FirstSeen: seenAt, LastSeen: seenAt,
 	}
@@ -63,7 +64,7 @@ func itsAddress() entity.Entity {
 		},
 		Provenance: []entity.Provenance{{Source: "bag", URL: "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free?q=8823SJ+3",
 			FetchedAt: seenAt.Add(time.Minute), SHA256: strings.Repeat("cd", 32), Properties: []string{"full", "bagId"}}},
-		Signals:   []entity.Link{{SignalID: signal, PurposeID: purpose, JobID: "job-7", PurposeVersion: 1, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(1, 0, 0)}},
+		Signals:   []entity.Link{{SignalID: signal, PurposeID: purpose, JobID: "job-7", PurposeVersion: 1, LinkedAt: linkedAt, ExpiresAt: linkedAt.AddDate(1, 0, 0), Team: team}},
 		FirstSeen: seenAt.Add(time.Minute), LastSeen: seenAt.Add(time.Minute),
 	}
 }
@@ -177,12 +178,12 @@ func TestReplayDelete(t *testing.T) {
 
 func TestReplaySearchErrors(t *testing.T) {
 	ix := mustOpen(t, replay(t, "open_existing", "search_missing_index", "search_shard_failure"), nil)
-	_, err := ix.Search(t.Context(), index.Query{Text: "bakkerij", PurposeID: purpose, SignalIDs: []string{signal}})
+	_, err := ix.Search(t.Context(), index.Query{Text: "bakkerij", PurposeID: purpose, Teams: []string{team}})
 	var ee *Error
 	if !errors.As(err, &ee) || ee.Status != 404 || ee.Type != "index_not_found_exception" {
 		t.Errorf("missing index: %v", err)
 	}
-	if _, err := ix.Search(t.Context(), index.Query{Text: "bakkerij", PurposeID: purpose, SignalIDs: []string{signal}}); err == nil ||
+	if _, err := ix.Search(t.Context(), index.Query{Text: "bakkerij", PurposeID: purpose, Teams: []string{team}}); err == nil ||
 		!strings.Contains(err.Error(), "1 of 1 shards failed") {
 		t.Errorf("partial answer: %v, want an error", err)
 	}
@@ -229,7 +230,7 @@ func TestReplayRebuild(t *testing.T) {
 func TestReplaySearch(t *testing.T) {
 	ix := mustOpen(t, replay(t, "open_existing", "search"), nil)
 	res, err := ix.Search(t.Context(), index.Query{
-		Text: "bakkerij ünal", PurposeID: purpose, SignalIDs: []string{signal, "sig-2025-0051"},
+		Text: "bakkerij ünal", PurposeID: purpose, Teams: []string{team},
 		Sources: []string{"kvk"}, DateFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 	})
 	if err != nil {
@@ -264,7 +265,7 @@ func TestReplaySearch(t *testing.T) {
 
 func TestReplaySearchByDate(t *testing.T) {
 	ix := mustOpen(t, replay(t, "open_existing", "search_by_date"), nil)
-	res, err := ix.Search(t.Context(), index.Query{PurposeID: purpose, SignalIDs: []string{signal}, Sort: index.SortDate, PageSize: 10})
+	res, err := ix.Search(t.Context(), index.Query{PurposeID: purpose, Teams: []string{team}, Sort: index.SortDate, PageSize: 10})
 	if err != nil {
 		t.Fatalf("Search: %v", err)
 	}

@@ -119,12 +119,12 @@ func filters(q index.Query) []any {
 	if q.SignalID != "" {
 		out = append(out, term(fieldLinks, index.LinkKey(q.PurposeID, q.SignalID)))
 	}
-	if len(q.SignalIDs) > 0 {
-		keys := make([]string, len(q.SignalIDs))
-		for i, id := range q.SignalIDs {
-			keys[i] = index.LinkKey(q.PurposeID, id)
+	if len(q.Teams) > 0 {
+		keys := make([]string, len(q.Teams))
+		for i, team := range q.Teams {
+			keys[i] = index.TeamKey(q.PurposeID, team)
 		}
-		out = append(out, obj{"terms": obj{fieldLinks: keys}})
+		out = append(out, obj{"terms": obj{fieldTeams: keys}})
 	}
 	if q.Schema != "" {
 		out = append(out, term(fieldSchema, q.Schema))

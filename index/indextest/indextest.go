@@ -44,7 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"Identifiers", testIdentifiers},
 		{"PurposeFilter", testPurposeFilter},
 		{"SignalFilter", testSignalFilter},
-		{"SignalSetFilter", testSignalSetFilter},
+		{"TeamFilter", testTeamFilter},
 		{"SchemaFilterAndFacets", testSchemaFacets},
 		{"SourceFilterAndFacet", testSourceFilter},
 		{"DateRange", testDateRange},

@@ -3,7 +3,6 @@ package storetest
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"testing"
 
 	"verrijk/store"
@@ -46,22 +45,5 @@ func testSignalTeams(t *testing.T, s store.Store) {
 	many = append(many, a2)
 	if got, err := s.SignalTeams(ctx, many); err != nil || len(got) != 2 || got[a2] != "team-a" || got[b1] != "team-b" {
 		t.Errorf("SignalTeams(1202 ids) = %v, %v; want %s and %s", got, err, a1, b1)
-	}
-
-	ids, err := s.TeamSignalIDs(ctx, "team-a", 10)
-	if err != nil {
-		t.Fatalf("TeamSignalIDs: %v", err)
-	}
-	if !slices.Equal(ids, []string{a2, a1}) {
-		t.Errorf("TeamSignalIDs(team-a) = %v, want newest first [%s %s]", ids, a2, a1)
-	}
-	if ids, _ := s.TeamSignalIDs(ctx, "team-a", 1); !slices.Equal(ids, []string{a2}) {
-		t.Errorf("TeamSignalIDs(team-a, 1) = %v, want [%s]", ids, a2)
-	}
-	if ids, _ := s.TeamSignalIDs(ctx, "", 10); !slices.Equal(ids, []string{none}) {
-		t.Errorf("TeamSignalIDs(no team) = %v, want [%s]", ids, none)
-	}
-	if ids, err := s.TeamSignalIDs(ctx, "team-x", 10); err != nil || ids == nil || len(ids) != 0 {
-		t.Errorf("TeamSignalIDs(unknown team) = %#v, %v; want an empty list", ids, err)
 	}
 }
