@@ -352,6 +352,10 @@ func (s *server) profile(r *http.Request, e entity.Entity, purposeID string, tea
 		return entityAnswer{}, err
 	}
 	cache := newTeamCache(teams)
+	others, err = visibleOnly(r, s.Store, cache, others, purposeID)
+	if err != nil {
+		return entityAnswer{}, err
+	}
 	merged := e
 	merged.Properties = make(map[string][]string, len(e.Properties))
 	for k, vs := range e.Properties {
@@ -361,13 +365,6 @@ func (s *server) profile(r *http.Request, e entity.Entity, purposeID string, tea
 	merged.Signals = slices.Clone(e.Signals)
 	var same []string
 	for _, o := range others {
-		ok, err := cache.visible(r, s.Store, o, purposeID)
-		if err != nil {
-			return entityAnswer{}, err
-		}
-		if !ok {
-			continue
-		}
 		merged.Merge(o)
 		merged.Signals = append(merged.Signals, o.Signals...)
 		same = append(same, o.ID)
@@ -376,6 +373,43 @@ func (s *server) profile(r *http.Request, e entity.Entity, purposeID string, tea
 	a.Signals = uniqueLinks(a.Signals)
 	a.SameAs = same
 	return a, nil
+}
+
+// visibleSameAs returns the ids of the persons confirmed to be the same as
+// id that the caller may see under the purpose.
+func (s *server) visibleSameAs(r *http.Request, id, purposeID string, cache *teamCache) ([]string, error) {
+	ids, err := s.sameAs(r, id)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	others, err := s.Store.GetEntities(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	if others, err = visibleOnly(r, s.Store, cache, others, purposeID); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(others))
+	for i, o := range others {
+		out[i] = o.ID
+	}
+	return out, nil
+}
+
+// visibleOnly keeps the entities the caller may see under the purpose:
+// another team's person is not named, not even by id.
+func visibleOnly(r *http.Request, st store.Store, cache *teamCache, ents []entity.Entity, purposeID string) ([]entity.Entity, error) {
+	out := make([]entity.Entity, 0, len(ents))
+	for _, e := range ents {
+		ok, err := cache.visible(r, st, e, purposeID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // uniqueLinks keeps one link per (signal, purpose): merged persons found

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"verrijk/api"
 	"verrijk/pipeline/entity"
@@ -173,5 +174,56 @@ func TestPersonDecisions(t *testing.T) {
 	}
 	if got := f.call(api.RoleAnalyst, "GET", "/api/v1/entities/"+n.jan.ID+q, nil, http.StatusOK); got["same_as"] != nil {
 		t.Errorf("a 'different' decision merged: %v", got["same_as"])
+	}
+}
+
+// TestSearchShowsSameAs: a search hit of a person confirmed to be the same
+// as others lists those the caller may see; another team finding one of
+// them learns nothing of the rest.
+func TestSearchShowsSameAs(t *testing.T) {
+	f := newFixture(t)
+	n := seedNamesakes(f)
+	q := "?purpose_id=" + onderzoek
+	if r := f.do(api.RoleAnalyst, "POST", "/api/v1/entities/"+n.jan.ID+"/candidates"+q,
+		map[string]string{"other_id": n.janToo.ID, "decision": "same", "reason": "zelfde BSN in het dossier"}); r.status != http.StatusCreated {
+		t.Fatalf("decision: %d %s", r.status, r.body)
+	}
+	// Team zuid comes across janToo as well, not jan.
+	if err := f.store.Link(t.Context(), entity.Link{SignalID: n.zuidSignal, EntityID: n.janToo.ID, PurposeID: onderzoek,
+		JobID: "job-zuid", ExpiresAt: time.Now().AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{n.jan.ID, n.janToo.ID, n.janZuid.ID, n.company.ID} {
+		e, err := f.store.GetEntity(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.index.Upsert(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameAs := func(token string) map[string][]string {
+		t.Helper()
+		out := map[string][]string{}
+		for _, raw := range list(t, f.call(token, "GET", "/api/v1/search"+q+"&q=vries", nil, http.StatusOK), "hits") {
+			h := raw.(map[string]any)
+			out[h["id"].(string)] = nil
+			if v, ok := h["same_as"]; ok {
+				out[h["id"].(string)] = stringList(v)
+			}
+		}
+		return out
+	}
+	noord := sameAs(api.RoleAnalyst)
+	if !slices.Equal(noord[n.jan.ID], []string{n.janToo.ID}) || !slices.Equal(noord[n.janToo.ID], []string{n.jan.ID}) ||
+		noord[n.company.ID] != nil || len(noord) != 3 {
+		t.Errorf("team noord's hits and same_as: %v", noord)
+	}
+	zuid := sameAs(zuidAnalyst)
+	if _, found := zuid[n.janToo.ID]; !found || zuid[n.janToo.ID] != nil || zuid[n.janZuid.ID] != nil || len(zuid) != 2 {
+		t.Errorf("team zuid's hits and same_as: %v, want janToo and janZuid without same_as", zuid)
+	}
+	if r := f.do(zuidAnalyst, "GET", "/api/v1/search"+q+"&q=vries", nil); bytes.Contains(r.body, []byte(n.jan.ID)) {
+		t.Errorf("team zuid's search names team noord's person: %s", r.body)
 	}
 }

@@ -134,41 +134,59 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+// searchAnswer is the answer of GET /search.
+type searchAnswer struct {
+	Total  int                           `json:"total"`
+	Hits   []searchHit                   `json:"hits"`
+	Facets map[string][]index.FacetCount `json:"facets"`
+}
+
+// searchHit is a hit with only the links to the caller's team's signals.
+// For a person an analyst confirmed to be the same as others, same_as
+// lists those the caller may see (GET /entities/{id} shows them merged).
+type searchHit struct {
+	index.Hit
+	SameAs []string `json:"same_as,omitempty"`
+}
+
 // teamSearch runs q narrowed to the entities linked to the caller's team's
 // signals, and keeps in each hit only the links to those signals.
-func (s *server) teamSearch(r *http.Request, q index.Query) (index.Result, error) {
+func (s *server) teamSearch(r *http.Request, q index.Query) (searchAnswer, error) {
 	team := principal(r).Team
 	q.Teams = []string{team}
 	res, err := s.Index.Search(r.Context(), q)
 	if err != nil {
-		return index.Result{}, err
+		return searchAnswer{}, err
 	}
 	// The index found the entities by their links' teams; which of a
 	// hit's links are the team's is asked of the store, the authority
 	// on who owns a signal.
-	var signalIDs []string
+	ents := make([]entity.Entity, len(res.Hits))
+	for i, h := range res.Hits {
+		ents[i] = h.Entity
+	}
+	cache := newTeamCache(nil)
+	if err := cache.load(r, s.Store, ents...); err != nil {
+		return searchAnswer{}, err
+	}
+	out := searchAnswer{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets}
 	for _, h := range res.Hits {
+		links := make([]entity.Link, 0, len(h.Signals))
 		for _, l := range h.Signals {
-			signalIDs = append(signalIDs, l.SignalID)
-		}
-	}
-	owners, err := s.Store.SignalTeams(r.Context(), signalIDs)
-	if err != nil {
-		return index.Result{}, err
-	}
-	for i := range res.Hits {
-		links := make([]entity.Link, 0, len(res.Hits[i].Signals))
-		for _, l := range res.Hits[i].Signals {
-			if owner, ok := owners[l.SignalID]; ok && owner == team {
+			if owner, ok := cache.teams[l.SignalID]; ok && owner == team {
 				links = append(links, l)
 			}
 		}
-		res.Hits[i].Signals = links
+		h.Signals = links
+		hit := searchHit{Hit: h}
+		if h.Schema == entity.SchemaPerson {
+			if hit.SameAs, err = s.visibleSameAs(r, h.ID, q.PurposeID, cache); err != nil {
+				return searchAnswer{}, err
+			}
+		}
+		out.Hits = append(out.Hits, hit)
 	}
-	if res.Hits == nil {
-		res.Hits = []index.Hit{}
-	}
-	return res, nil
+	return out, nil
 }
 
 func entityIDs(ents []entity.Entity) string {

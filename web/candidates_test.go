@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"verrijk/audit"
@@ -18,24 +19,7 @@ import (
 // audited and can be taken back.
 func TestPersonCandidatesAreDecidedByTheAnalyst(t *testing.T) {
 	f := newFixture(t)
-	person := func(born string) entity.Entity {
-		e := entity.Entity{ID: entity.MakeID("Person", "test", "jan-"+born), Schema: "Person", Caption: "Jan de Vries"}
-		e.Add("name", "Jan de Vries")
-		e.Add("birthDate", born)
-		e.Provenance = []entity.Provenance{{Source: "kvk", URL: "https://kvk.invalid/" + born, Properties: []string{"name"}}}
-		return e
-	}
-	a, b := person("1970-01-02"), person("1988-03-04")
-	f.seedSignal(t, "Twee naamgenoten", []entity.Entity{a, b})
-	for _, e := range []entity.Entity{a, b} {
-		stored, err := f.store.GetEntity(context.Background(), e.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := resolve.Remember(context.Background(), f.store, stored); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, b := f.seedNamesakes(t)
 	br := f.browser(t)
 	br.login("analyst")
 	br.choosePurpose(purposeOnderzoek)
@@ -79,6 +63,58 @@ func TestPersonCandidatesAreDecidedByTheAnalyst(t *testing.T) {
 	}
 	if len(f.auditOf(t, audit.ActionMatchReversed)) != 1 {
 		t.Error("the reversal was not audited")
+	}
+}
+
+// seedNamesakes stores two people named Jan de Vries, born apart, in one
+// signal, and remembers them for resolution.
+func (f *fixture) seedNamesakes(t *testing.T) (a, b entity.Entity) {
+	t.Helper()
+	person := func(born string) entity.Entity {
+		e := entity.Entity{ID: entity.MakeID("Person", "test", "jan-"+born), Schema: "Person", Caption: "Jan de Vries"}
+		e.Add("name", "Jan de Vries")
+		e.Add("birthDate", born)
+		e.Provenance = []entity.Provenance{{Source: "kvk", URL: "https://kvk.invalid/" + born, Properties: []string{"name"}}}
+		return e
+	}
+	a, b = person("1970-01-02"), person("1988-03-04")
+	f.seedSignal(t, "Twee naamgenoten", []entity.Entity{a, b})
+	for _, e := range []entity.Entity{a, b} {
+		stored, err := f.store.GetEntity(context.Background(), e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := resolve.Remember(context.Background(), f.store, stored); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+// TestSearchShowsConfirmedSamePerson: once an analyst confirms two
+// namesakes are one person, a search lists each with a link to the other;
+// taken back, the note goes.
+func TestSearchShowsConfirmedSamePerson(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.seedNamesakes(t)
+	br := f.browser(t)
+	br.login("analyst")
+	br.choosePurpose(purposeOnderzoek)
+	if page := br.get("/zoeken?q=vries").body; strings.Contains(page, "zelfde-persoon") {
+		t.Errorf("search shows a same-person note before any decision")
+	}
+	p := br.post("/entiteiten/"+a.ID+"/kandidaten", url.Values{"other_id": {b.ID}, "decision": {"same"},
+		"reason": {"zelfde BSN in het dossier"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("decision = %d %s", p.status, p.body)
+	}
+	mustContain(t, "search after 'same'", br.get("/zoeken?q=vries").body, `data-testid="zelfde-persoon"`,
+		"bevestigd als dezelfde persoon", `href="/entiteiten/`+b.ID+`">vermelding 1`, `href="/entiteiten/`+a.ID+`">vermelding 1`)
+	if p = br.post("/entiteiten/"+a.ID+"/kandidaten/"+b.ID+"/intrekken", url.Values{}); p.status != http.StatusSeeOther {
+		t.Fatalf("reverse = %d %s", p.status, p.body)
+	}
+	if page := br.get("/zoeken?q=vries").body; strings.Contains(page, "zelfde-persoon") {
+		t.Errorf("search still shows the reversed decision")
 	}
 }
 

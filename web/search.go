@@ -17,6 +17,7 @@ type searchHit struct {
 	entity.Entity
 	Score      float64             `json:"score"`
 	Highlights map[string][]string `json:"highlights"`
+	SameAs     []string            `json:"same_as"`
 }
 
 type facetCount struct {
