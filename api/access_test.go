@@ -289,3 +289,27 @@ func TestSearchTeamFilter(t *testing.T) {
 		t.Errorf("team-zuid by its signal finds %v", got)
 	}
 }
+
+// TestSearchDropsHitsOfPurgedSignals: between a signal's purge and the
+// index catching up, the index still finds its entities by the team; the
+// answer leaves out what is no longer linked to any of the team's signals.
+func TestSearchDropsHitsOfPurgedSignals(t *testing.T) {
+	f := newFixture(t)
+	s := seed(f)
+	zuidSig, _ := crossSignals(f, s)
+	path := "/api/v1/search?purpose_id=" + onderzoek
+	if got := ids(t, f.call(zuidAnalyst, "GET", path, nil, http.StatusOK), "hits"); !slices.Equal(got, []string{s.zon}) {
+		t.Fatalf("before the purge team-zuid finds %v", got)
+	}
+	if _, err := f.store.PurgeSignal(t.Context(), zuidSig); err != nil {
+		t.Fatal(err)
+	}
+	out := f.call(zuidAnalyst, "GET", path, nil, http.StatusOK)
+	if got := ids(t, out, "hits"); len(got) != 0 || out["total"] != 0.0 {
+		t.Errorf("after the purge team-zuid finds %v (total %v), want nothing", got, out["total"])
+	}
+	// Team noord's view is untouched.
+	if got := ids(t, f.call(api.RoleAnalyst, "GET", path, nil, http.StatusOK), "hits"); !slices.Equal(got, sorted(s.zon, s.evil)) {
+		t.Errorf("team-noord finds %v", got)
+	}
+}

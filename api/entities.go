@@ -177,6 +177,13 @@ func (s *server) teamSearch(r *http.Request, q index.Query) (searchAnswer, error
 				links = append(links, l)
 			}
 		}
+		if len(links) == 0 {
+			// Found by a team key the index still holds for a signal the
+			// store has purged since (the index follows within a sweep):
+			// no longer the team's to see.
+			out.Total--
+			continue
+		}
 		h.Signals = links
 		hit := searchHit{Hit: h}
 		if h.Schema == entity.SchemaPerson {
