@@ -67,8 +67,27 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if v := indexVersion(x.alias, live); v < MappingVersion {
 		cfg.Log.Warn("the search index has an older mapping; run `verrijk reindex` to rebuild it",
 			"index", live, "mapping_version", v, "current", MappingVersion)
+		if err := x.addNewFields(ctx, live); err != nil {
+			cfg.Log.Warn("the older search index refuses the current fields; writes to it fail until `verrijk reindex`",
+				"index", live, "err", err)
+		}
 	}
 	return x, nil
+}
+
+// addNewFields maps the template's fields on an older live index. Its
+// strict mapping would otherwise refuse every document of the current
+// shape, so nothing would be indexed until a reindex; with the fields
+// added, writes go on and what is written is found. Documents written
+// before keep their old shape until the reindex (a field they lack, such
+// as teams in version 2, does not match them).
+func (x *Index) addNewFields(ctx context.Context, live string) error {
+	body, err := json.Marshal(obj{"properties": templateProperties()})
+	if err != nil {
+		return err
+	}
+	_, err = x.do(ctx, "PUT", "/"+url.PathEscape(live)+"/_mapping", nil, body, false)
+	return err
 }
 
 // Alias is the name searches and writes use.

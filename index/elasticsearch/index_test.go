@@ -2,6 +2,7 @@ package esindex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -257,6 +258,40 @@ func TestOpenWarnsAboutAnOlderIndex(t *testing.T) {
 	defer ix.Close()
 	if !strings.Contains(log.String(), "verrijk reindex") {
 		t.Errorf("no warning to reindex: %q", log.String())
+	}
+}
+
+// TestOpenAddsNewFieldsToAnOlderIndex: behind the alias is an index of
+// mapping version 1, strict and without the teams field. Open maps the
+// current fields on it, so entities written after an upgrade are indexed
+// and found by team before anyone has run a reindex.
+func TestOpenAddsNewFieldsToAnOlderIndex(t *testing.T) {
+	srv := esfake.New(t)
+	older := templateProperties()
+	delete(older, fieldTeams)
+	settings := indexTemplate("verrijk-entities-v*")["template"].(obj)["settings"]
+	body, err := json.Marshal(obj{
+		"aliases":  obj{"verrijk-entities": obj{"is_write_index": true}},
+		"settings": settings,
+		"mappings": obj{"dynamic": "strict", "properties": older},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, answer := send(t, srv, recRequest{Method: "PUT", Path: "/verrijk-entities-v1-20250101t000000", Body: body}); status != 200 {
+		t.Fatalf("creating the older index: %d %s", status, answer)
+	}
+	ix, err := Open(t.Context(), Config{Addresses: []string{srv.URL}, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Upsert(t.Context(), bakery()); err != nil {
+		t.Fatalf("Upsert into the older index: %v", err)
+	}
+	res, err := ix.Search(t.Context(), index.Query{PurposeID: purpose, Teams: []string{team}})
+	if err != nil || res.Total != 1 {
+		t.Errorf("search by team in the older index: %+v, %v", res, err)
 	}
 }
 

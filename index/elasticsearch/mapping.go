@@ -76,6 +76,42 @@ type obj = map[string]any
 // entity itself is kept whole in "entity", which is stored, not indexed,
 // so a hostile property name never becomes a field.
 func indexTemplate(pattern string) obj {
+	return obj{
+		"index_patterns": []string{pattern},
+		"priority":       200,
+		"version":        MappingVersion,
+		"_meta":          obj{"managed_by": "verrijk", "mapping_version": MappingVersion},
+		"template": obj{
+			"settings": obj{
+				"index": obj{
+					// One shard: a municipality's entities fit many times
+					// over, and facet counts and scores are then exact.
+					"number_of_shards":     1,
+					"auto_expand_replicas": "0-1",
+					"max_result_window":    10000,
+				},
+				"analysis": obj{
+					"analyzer": obj{
+						textAnalyzer: obj{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}},
+					},
+					"char_filter": obj{
+						identifierSepsChar: obj{"type": "pattern_replace", "pattern": `[\s.\-\x{00A0}]`, "replacement": ""},
+					},
+					"normalizer": obj{
+						identifierNorm: obj{"type": "custom", "char_filter": []string{identifierSepsChar}, "filter": []string{"uppercase"}},
+					},
+				},
+			},
+			"mappings": obj{
+				"dynamic":    "strict",
+				"properties": templateProperties(),
+			},
+		},
+	}
+}
+
+// templateProperties maps every document field.
+func templateProperties() obj {
 	text := obj{"type": "text", "analyzer": textAnalyzer}
 	keyword := obj{"type": "keyword"}
 	identifier := obj{"type": "keyword", "normalizer": identifierNorm}
@@ -105,36 +141,5 @@ func indexTemplate(pattern string) obj {
 	for _, f := range identifierFields {
 		props[f.field] = identifier
 	}
-	return obj{
-		"index_patterns": []string{pattern},
-		"priority":       200,
-		"version":        MappingVersion,
-		"_meta":          obj{"managed_by": "verrijk", "mapping_version": MappingVersion},
-		"template": obj{
-			"settings": obj{
-				"index": obj{
-					// One shard: a municipality's entities fit many times
-					// over, and facet counts and scores are then exact.
-					"number_of_shards":     1,
-					"auto_expand_replicas": "0-1",
-					"max_result_window":    10000,
-				},
-				"analysis": obj{
-					"analyzer": obj{
-						textAnalyzer: obj{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}},
-					},
-					"char_filter": obj{
-						identifierSepsChar: obj{"type": "pattern_replace", "pattern": `[\s.\-\x{00A0}]`, "replacement": ""},
-					},
-					"normalizer": obj{
-						identifierNorm: obj{"type": "custom", "char_filter": []string{identifierSepsChar}, "filter": []string{"uppercase"}},
-					},
-				},
-			},
-			"mappings": obj{
-				"dynamic":    "strict",
-				"properties": props,
-			},
-		},
-	}
+	return props
 }

@@ -279,3 +279,10 @@ func TestReplaySearchByDate(t *testing.T) {
 		t.Errorf("highlights without search text: %v", res.Hits[0].Highlights)
 	}
 }
+
+// TestReplayOpenOlder: the live index is an older verrijk's; Open installs
+// the current template and adds the current fields to the live index's
+// mapping.
+func TestReplayOpenOlder(t *testing.T) {
+	mustOpen(t, replay(t, "open_older"), nil)
+}

@@ -1,7 +1,9 @@
 package esfake
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -62,4 +64,46 @@ func parseDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("failed to parse date field [%s]", s)
+}
+
+// putMapping adds fields to the mappings of the target's indices, as the
+// update mapping API does: a new field is added, one mapped the same way
+// is left as it is, and one mapped otherwise refuses the whole request.
+func (s *Server) putMapping(w http.ResponseWriter, target string, body []byte) {
+	ixs, missing := s.resolve(target)
+	if missing != "" {
+		indexNotFound(w, missing)
+		return
+	}
+	var req map[string]any
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, 400, "x_content_parse_exception", "[1:1] failed to parse mapping", nil)
+		return
+	}
+	for k := range req {
+		if k != "properties" {
+			writeError(w, 400, "illegal_argument_exception", "esfake does not implement updating mapping ["+k+"]", nil)
+			return
+		}
+	}
+	add, err := parseMapping(req)
+	if err != nil {
+		writeError(w, 400, "mapper_parsing_exception", err.Error(), nil)
+		return
+	}
+	for _, ix := range ixs {
+		for name, ft := range add.fields {
+			if old, ok := ix.mapping.fields[name]; ok && old != ft {
+				writeError(w, 400, "illegal_argument_exception",
+					fmt.Sprintf("mapper [%s] cannot be changed from type [%s] to [%s]", name, old.kind, ft.kind), nil)
+				return
+			}
+		}
+	}
+	for _, ix := range ixs {
+		for name, ft := range add.fields {
+			ix.mapping.fields[name] = ft
+		}
+	}
+	writeJSON(w, 200, map[string]any{"acknowledged": true})
 }

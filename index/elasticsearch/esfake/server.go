@@ -164,6 +164,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.refreshAPI(w, parts[0])
 	case len(parts) == 2 && parts[1] == "_settings" && r.Method == "PUT":
 		s.putSettings(w, parts[0], body)
+	case len(parts) == 2 && parts[1] == "_mapping" && r.Method == "PUT":
+		s.putMapping(w, parts[0], body)
 	case len(parts) == 1 && !strings.HasPrefix(parts[0], "_") && r.Method == "PUT":
 		s.createIndex(w, parts[0], body)
 	case len(parts) == 1 && !strings.HasPrefix(parts[0], "_") && r.Method == "DELETE":
