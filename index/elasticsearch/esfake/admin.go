@@ -415,15 +415,25 @@ func (s *Server) refreshAPI(w http.ResponseWriter, target string) {
 	writeJSON(w, 200, map[string]any{"_shards": shards(len(ixs))})
 }
 
-func (s *Server) putSettings(w http.ResponseWriter, target string, body []byte) {
+// indexUpdate reads a request that changes the target's indices: the
+// indices and the JSON body, or false once it has answered with an error.
+func (s *Server) indexUpdate(w http.ResponseWriter, target string, body []byte, what string) ([]*esIndex, map[string]any, bool) {
 	ixs, missing := s.resolve(target)
 	if missing != "" {
 		indexNotFound(w, missing)
-		return
+		return nil, nil, false
 	}
 	var req map[string]any
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, 400, "x_content_parse_exception", "[1:1] failed to parse settings", nil)
+		writeError(w, 400, "x_content_parse_exception", "[1:1] failed to parse "+what, nil)
+		return nil, nil, false
+	}
+	return ixs, req, true
+}
+
+func (s *Server) putSettings(w http.ResponseWriter, target string, body []byte) {
+	ixs, req, ok := s.indexUpdate(w, target, body, "settings")
+	if !ok {
 		return
 	}
 	set := req

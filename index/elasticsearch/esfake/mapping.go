@@ -1,7 +1,6 @@
 package esfake
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -70,14 +69,8 @@ func parseDate(s string) (time.Time, error) {
 // update mapping API does: a new field is added, one mapped the same way
 // is left as it is, and one mapped otherwise refuses the whole request.
 func (s *Server) putMapping(w http.ResponseWriter, target string, body []byte) {
-	ixs, missing := s.resolve(target)
-	if missing != "" {
-		indexNotFound(w, missing)
-		return
-	}
-	var req map[string]any
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, 400, "x_content_parse_exception", "[1:1] failed to parse mapping", nil)
+	ixs, req, ok := s.indexUpdate(w, target, body, "mapping")
+	if !ok {
 		return
 	}
 	for k := range req {
