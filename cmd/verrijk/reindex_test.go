@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"verrijk/index"
 	bleveindex "verrijk/index/bleve"
@@ -149,5 +152,39 @@ func TestReindexElasticsearch(t *testing.T) {
 	}
 	if got := reindexedCaptions(t, ix, f.purpose); len(got) != 2 || strings.Contains(strings.Join(got, ","), "Verouderd") {
 		t.Errorf("after reindex: %v, want the two stored entities", got)
+	}
+}
+
+// TestStartRebuildsAStaleBleveIndex: an embedded index built by an older
+// verrijk (here: one without a mapping version, holding an entity the store
+// no longer has) is rebuilt from the store when the runtime starts, instead
+// of refusing to start.
+func TestStartRebuildsAStaleBleveIndex(t *testing.T) {
+	f := newReindexFixture(t, "")
+	g := &globals{configPath: f.config, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := bleve.New(filepath.Join(cfg.DataDir, "index.bleve"), bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Index("company-stale", map[string]any{"caption": "Herbouw Verouderd"}); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	var logs bytes.Buffer
+	rt, err := openRuntime(t.Context(), cfg, slog.New(slog.NewTextHandler(&logs, nil)), true)
+	if err != nil {
+		t.Fatalf("start with an older index: %v", err)
+	}
+	defer rt.Close()
+	if got := reindexedCaptions(t, rt.index, f.purpose); len(got) != 2 || strings.Contains(strings.Join(got, ","), "Verouderd") {
+		t.Errorf("after the start: %v, want the two stored entities", got)
+	}
+	if !strings.Contains(logs.String(), "older verrijk") || !strings.Contains(logs.String(), "entities=2") {
+		t.Errorf("the rebuild is not logged: %s", logs.String())
 	}
 }

@@ -167,7 +167,11 @@ func (rt *runtime) openSources() error {
 func (rt *runtime) openIndex(ctx context.Context) error {
 	switch rt.cfg.Index.Backend {
 	case "", "bleve":
-		ix, err := bleveindex.Open(filepath.Join(rt.cfg.DataDir, "index.bleve"))
+		path := filepath.Join(rt.cfg.DataDir, "index.bleve")
+		ix, err := bleveindex.Open(path)
+		if errors.Is(err, bleveindex.ErrStaleMapping) {
+			ix, err = rt.rebuildStaleIndex(ctx, path)
+		}
 		if err != nil {
 			return fmt.Errorf("opening bleve index in %s: %w", rt.cfg.DataDir, err)
 		}
@@ -185,6 +189,21 @@ func (rt *runtime) openIndex(ctx context.Context) error {
 	default:
 		return fmt.Errorf("index.backend %q is not available in this build", rt.cfg.Index.Backend)
 	}
+}
+
+// rebuildStaleIndex rebuilds an embedded index an older verrijk built, as
+// `verrijk reindex` would, and opens the result. The embedded index is
+// this process's alone, so instead of refusing to start after an upgrade
+// it takes the minutes a rebuild needs (about 150 s a million entities).
+func (rt *runtime) rebuildStaleIndex(ctx context.Context, path string) (*bleveindex.Index, error) {
+	rt.log.Warn("the search index was built by an older verrijk; rebuilding it from the store before serving", "path", path)
+	began := time.Now()
+	n, err := bleveindex.Rebuild(ctx, path, rt.store)
+	if err != nil {
+		return nil, fmt.Errorf("rebuilding the index an older verrijk built: %w", err)
+	}
+	rt.log.Info("search index rebuilt from the store", "entities", n, "seconds", time.Since(began).Seconds())
+	return bleveindex.Open(path)
 }
 
 // processor builds the task handler for this process.
