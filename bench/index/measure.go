@@ -28,6 +28,7 @@ type target interface {
 type verrijkTarget struct {
 	x           *bleveindex.Index
 	purposeOnly bool
+	sort        string // index.Query.Sort: the date-sorted browse is measured on its own
 }
 
 func (t verrijkTarget) index(ctx context.Context, ents []entity.Entity) error {
@@ -35,7 +36,7 @@ func (t verrijkTarget) index(ctx context.Context, ents []entity.Entity) error {
 }
 
 func (t verrijkTarget) search(ctx context.Context, q benchQuery) (int, error) {
-	iq := index.Query{Text: q.text, PurposeID: benchPurpose, Teams: []string{teamName(q.team)}, PageSize: 20}
+	iq := index.Query{Text: q.text, PurposeID: benchPurpose, Teams: []string{teamName(q.team)}, PageSize: 20, Sort: t.sort}
 	if t.purposeOnly {
 		iq.Teams = nil
 	}

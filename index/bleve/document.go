@@ -23,8 +23,8 @@ func toDocument(e entity.Entity) (map[string]interface{}, error) {
 		return nil, fmt.Errorf("encoding entity %s: %w", e.ID, err)
 	}
 	doc := map[string]interface{}{
-		fieldID:      e.ID,
 		fieldEntity:  string(raw),
+		fieldDateKey: dateKey(e),
 		fieldCaption: index.Truncate(e.Caption, maxValueBytes),
 		fieldSchema:  e.Schema,
 	}
@@ -100,4 +100,19 @@ func init() {
 	for key, code := range facetCodes {
 		facetKeys[code] = key
 	}
+}
+
+// dateKey orders entities as a date sort lists them when compared as
+// strings: LastSeen newest first, ties by id, entities without LastSeen
+// last. One short doc value per entity: a sort on LastSeen's own doc
+// values (every precision of the number) and then on the id read two,
+// which made a date sort over many hits several times slower.
+func dateKey(e entity.Entity) string {
+	if e.LastSeen.IsZero() {
+		return "~" + e.ID // after every hex digit
+	}
+	// Flipping the sign bit orders int64 nanoseconds as unsigned;
+	// complementing that puts the newest first.
+	ns := uint64(e.LastSeen.UnixNano()) ^ (1 << 63)
+	return fmt.Sprintf("%016x", ^ns) + e.ID
 }

@@ -35,20 +35,22 @@ const (
 	fieldLastSeen = "last_seen"
 	// Added in mapping version 3 (which dropped version 2's municipality
 	// and sbi_section fields: facets read them from fieldFacets).
-	fieldID    = "id"    // the entity id again, with doc values: the date sort's tie-break
 	fieldTeams = "teams" // index.TeamKey of every link: need-to-know in one term
 	// fieldFacets holds every facet value as facetTerm(key, value). One
 	// field with doc values instead of one per facet, because reading
 	// doc values is per field and per hit: a search with many hits reads
 	// one field instead of four.
 	fieldFacets = "facets"
+	// Added in mapping version 4 (which dropped version 3's id field):
+	// dateKey of the entity, the one doc value a date sort reads.
+	fieldDateKey = "date_key"
 )
 
 // MappingVersion is stored in each index (internal key mappingVersionKey)
 // when it is created. An index whose fields are older than the code's
 // cannot filter, facet or sort on the newer ones, so Open refuses it and
 // `verrijk reindex` rebuilds it. Version 1 indexes carry no key.
-const MappingVersion = 3
+const MappingVersion = 4
 
 var mappingVersionKey = []byte("verrijk.mapping_version")
 
@@ -126,10 +128,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		doc.AddFieldMappingsAt(name, f)
 	}
 
-	// Doc values serve the sort tie-break and facets only.
-	withDocValues := map[string]bool{fieldID: true, fieldFacets: true}
-	for _, name := range []string{fieldID, fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks,
-		fieldTeams, fieldSources, fieldFacets} {
+	// Doc values serve the date sort and facets only.
+	withDocValues := map[string]bool{fieldDateKey: true, fieldFacets: true}
+	for _, name := range []string{fieldSchema, fieldIdentifiers, fieldPurposes, fieldSignals, fieldLinks,
+		fieldTeams, fieldSources, fieldFacets, fieldDateKey} {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
@@ -143,7 +145,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f := mapping.NewDateTimeFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = name == fieldLastSeen // sorted on
+		f.DocValues = false // filtered on; the date sort reads fieldDateKey
 		doc.AddFieldMappingsAt(name, f)
 	}
 

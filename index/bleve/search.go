@@ -95,13 +95,10 @@ func (x *Index) request(q index.Query) *bleve.SearchRequest {
 	}
 
 	// By relevance, Bleve breaks ties in index order (see
-	// index.SortRelevance). By date, ids break ties, read from the id
-	// field's doc values: Bleve's own _id sort loads each hit's stored id.
+	// index.SortRelevance). By date, dateKey orders newest first with
+	// ties by id: Bleve's own _id sort would load each hit's stored id.
 	if q.Sort == index.SortDate {
-		req.SortByCustom(search.SortOrder{
-			&search.SortField{Field: fieldLastSeen, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
-			&search.SortField{Field: fieldID, Type: search.SortFieldAsString},
-		})
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: fieldDateKey, Type: search.SortFieldAsString}})
 	}
 	req.Fields = []string{fieldEntity}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
