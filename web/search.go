@@ -51,7 +51,10 @@ type facetLink struct {
 
 type searchData struct {
 	Query, Schema, Source, From, To, Sort string
-	Searched                              bool
+	// All lists everything the team's signals hold under the purpose,
+	// without search text ("Alles tonen").
+	All      bool
+	Searched bool
 	Result                                searchResult
 	Snippets                              map[string][][]fragment
 	Facets                                []facetView
@@ -76,9 +79,9 @@ func (u *ui) searchPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	in := r.URL.Query()
 	d := searchData{Query: strings.TrimSpace(in.Get("q")), Schema: in.Get("soort"), Source: in.Get("bron"),
-		From: in.Get("van"), To: in.Get("tot"), Sort: in.Get("sortering")}
+		From: in.Get("van"), To: in.Get("tot"), Sort: in.Get("sortering"), All: in.Get("alles") == "1"}
 	n := pageParam(r, "pagina")
-	if d.Query != "" || d.Schema != "" || d.Source != "" {
+	if d.Query != "" || d.Schema != "" || d.Source != "" || d.All {
 		d.Searched = true
 		q := url.Values{"purpose_id": {sess.purposeID}, "q": {d.Query}, "page": {strconv.Itoa(n)}}
 		for k, v := range map[string]string{"schema": d.Schema, "source": d.Source, "date_from": d.From,
