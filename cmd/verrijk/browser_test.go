@@ -164,6 +164,15 @@ func TestBrowserJourney(t *testing.T) {
 		t.Errorf("search for Donald: %q", n)
 	}
 	tb.shot("ui-search")
+	// Everything the team's signals hold, newest first, by the link on
+	// the empty search page.
+	tb.open("/zoeken")
+	tb.do("listing everything", chromedp.Click(chromedp.CSS(`[data-testid="alles-tonen"]`)),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="treffers"]`)))
+	if n := tb.text(`[data-testid="treffers"]`); strings.HasPrefix(n, "0 ") {
+		t.Errorf("listing everything: %q", n)
+	}
+	tb.safe()
 	tb.open("/zoeken?q=gehackt")
 	tb.open("/signalen")
 	tb.shot("ui-signals")
