@@ -55,11 +55,11 @@ type searchData struct {
 	// without search text ("Alles tonen").
 	All      bool
 	Searched bool
-	Result                                searchResult
-	Snippets                              map[string][][]fragment
-	Facets                                []facetView
-	Pager                                 pager
-	Error                                 string
+	Result   searchResult
+	Snippets map[string][][]fragment
+	Facets   []facetView
+	Pager    pager
+	Error    string
 }
 
 // facetLabels and which facets the API can filter on (the others are
