@@ -9,24 +9,32 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// SpecsDir is where the third-party OpenAPI documents are: $VERRIJK_SPECS_DIR,
-// or shared/specs beside the repository (as in CI's fresh clone).
+// SpecsDir is where the third-party OpenAPI documents are:
+// $VERRIJK_SPECS_DIR, or third_party/specs in the repository, verbatim
+// copies of shared/specs (TestSpecCopiesAreVerbatim keeps them equal), so
+// a clone anywhere checks recorded answers against them.
 func SpecsDir(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("VERRIJK_SPECS_DIR"); d != "" {
 		return d
 	}
+	specs := filepath.Join(ModuleRoot(t), "third_party", "specs")
+	if _, err := os.Stat(specs); err != nil {
+		t.Fatalf("OpenAPI specs not found at %s: %v", specs, err)
+	}
+	return specs
+}
+
+// ModuleRoot is the directory of go.mod above the test's directory.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			specs := filepath.Join(dir, "..", "shared", "specs")
-			if _, err := os.Stat(specs); err != nil {
-				missingSpecs(t, specs)
-			}
-			return specs
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -34,17 +42,6 @@ func SpecsDir(t testing.TB) string {
 		}
 		dir = parent
 	}
-}
-
-// missingSpecs fails the test in CI, where shared/ is always laid beside the
-// clone; on a developer's machine without it the schema checks are skipped
-// with a note saying how to run them.
-func missingSpecs(t testing.TB, specs string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("OpenAPI specs not found at %s (CI lays shared/ beside the repository)", specs)
-	}
-	t.Skipf("OpenAPI specs not found at %s; set VERRIJK_SPECS_DIR to check recorded answers against them", specs) // Getenv("CI") above decides
 }
 
 // LoadSpec loads an OpenAPI document by its path under SpecsDir.
